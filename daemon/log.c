@@ -1,0 +1,3 @@
+#include "build-config.h"
+
+#include "daemon/log.h"

@@ -1,0 +1,3 @@
+#ifndef VIGIL_DAEMON_LOG_H
+#define VIGIL_DAEMON_LOG_H
+#endif
