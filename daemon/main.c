@@ -1,9 +1,191 @@
+/* vigild: command line, config test, and the start of the process tree. */
 #include "build-config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void)
+#include "daemon/log.h"
+#include "daemon/supervisor.h"
+#include "lib/arena.h"
+#include "parser/config.h"
+
+#define DEFAULT_CONFIG "/etc/vigil/vigil.conf"
+#define FALLBACK_CONFIG "/etc/keepalived/keepalived.conf"
+
+/* -t exit codes, as keepalived's: 3 when the config cannot be run at all, 4
+ * when it would run but has problems (here: unknown keywords, which the
+ * daemon ignores with a warning). */
+#define EXIT_CONFIG_UNUSABLE 3
+#define EXIT_CONFIG_PROBLEMS 4
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
 {
-	puts(PACKAGE_STRING);
+	fprintf(out,
+		"Usage: vigild [OPTION]...\n"
+		"VRRP and IPVS health checking, compatible with keepalived.conf.\n"
+		"\n"
+		"  -f, --use-file=FILE        configuration file (default " DEFAULT_CONFIG ",\n"
+		"                             else " FALLBACK_CONFIG ")\n"
+		"  -P, --vrrp                 run only the VRRP child\n"
+		"  -C, --check                run only the checker child\n"
+		"  -n, --dont-fork            stay in the foreground\n"
+		"  -l, --log-console          log to stderr instead of syslog\n"
+		"  -D, --log-detail           log debug messages too\n"
+		"  -i, --config-id=ID         select @ID conditional lines\n"
+		"  -p, --pid=FILE             parent pidfile (default /run/vigild.pid)\n"
+		"  -r, --vrrp_pid=FILE        VRRP child pidfile (default /run/vigild_vrrp.pid)\n"
+		"  -c, --checkers_pid=FILE    checker child pidfile (default /run/vigild_checkers.pid)\n"
+		"  -t, --config-test[=FILE]   check the configuration and exit:\n"
+		"                             0 valid, %d errors, %d unknown keywords only\n"
+		"  -v, --version              print the version\n"
+		"  -h, --help                 print this help\n"
+		"\n"
+		"Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n",
+		EXIT_CONFIG_UNUSABLE, EXIT_CONFIG_PROBLEMS);
+}
+
+struct cmdline {
+	struct vigild_opts opts;
+	bool config_test;
+	const char *test_file; /* -t=FILE */
+};
+
+static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
+{
+	static const struct option longopts[] = {
+		{ "use-file", required_argument, NULL, 'f' },
+		{ "vrrp", no_argument, NULL, 'P' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "dont-fork", no_argument, NULL, 'n' },
+		{ "log-console", no_argument, NULL, 'l' },
+		{ "log-detail", no_argument, NULL, 'D' },
+		{ "config-id", required_argument, NULL, 'i' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "vrrp_pid", required_argument, NULL, 'r' },
+		{ "checkers_pid", required_argument, NULL, 'c' },
+		{ "config-test", optional_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct vigild_opts *o = &cl->opts;
+	int ch;
+
+	o->pidfile = "/run/vigild.pid";
+	o->vrrp_pidfile = "/run/vigild_vrrp.pid";
+	o->check_pidfile = "/run/vigild_checkers.pid";
+	o->log.ident = "vigild";
+	while ((ch = getopt_long(argc, argv, "f:PCnlDi:p:r:c:t::vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': o->config_path = optarg; break;
+		case 'P': o->run_vrrp = true; break;
+		case 'C': o->run_check = true; break;
+		case 'n': o->dont_fork = true; break;
+		case 'l': o->log.console = true; break;
+		case 'D': o->log.detail = true; break;
+		case 'i': o->config_id = optarg; break;
+		case 'p': o->pidfile = optarg; break;
+		case 'r': o->vrrp_pidfile = optarg; break;
+		case 'c': o->check_pidfile = optarg; break;
+		case 't':
+			cl->config_test = true;
+			cl->test_file = optarg;
+			break;
+		case 'v':
+			printf("%s\n", PACKAGE_STRING);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vigild: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->run_vrrp && !o->run_check)
+		o->run_vrrp = o->run_check = true;
+	if (cl->test_file)
+		o->config_path = cl->test_file;
+	if (!o->config_path)
+		o->config_path = access(DEFAULT_CONFIG, F_OK) == 0 ? DEFAULT_CONFIG : FALLBACK_CONFIG;
 	return 0;
+}
+
+static int config_test(const struct cmdline *cl)
+{
+	struct config_opts copts = { .config_id = cl->opts.config_id };
+	struct diag_list dl = { 0 };
+	const struct vigil_config *cfg = NULL;
+	struct arena *a = arena_new(CONFIG_SLOT_SIZE);
+	int rc, code;
+
+	if (!a) {
+		fprintf(stderr, "vigild: %s\n", strerror(errno));
+		return 1;
+	}
+	rc = config_load_file(cl->opts.config_path, &copts, a, &dl, &cfg);
+	diag_print(&dl, stderr);
+	if (rc < 0 || diag_has_errors(&dl))
+		code = EXIT_CONFIG_UNUSABLE;
+	else if (diag_fails_test(&dl))
+		code = EXIT_CONFIG_PROBLEMS;
+	else
+		code = 0;
+	if (code == 0)
+		fprintf(stderr, "%s: configuration is valid (%u VRRP instances, %u virtual servers)\n",
+			cl->opts.config_path, cfg->vrrp.n_instances, cfg->lvs.n_virtual_servers);
+	diag_list_free(&dl);
+	arena_free(a);
+	return code;
+}
+
+/* Descriptors 0-2 must be open, or a socket could land there and receive
+ * stray writes to stderr. */
+static void ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	static char config_abs[PATH_MAX];
+	struct cmdline cl = { 0 };
+	sigset_t mask;
+
+	if (parse_cmdline(argc, argv, &cl) < 0)
+		return EXIT_USAGE;
+	if (cl.config_test)
+		return config_test(&cl);
+	ensure_std_fds();
+	/* The daemon runs from / : keep the path valid for reloads. */
+	if (realpath(cl.opts.config_path, config_abs))
+		cl.opts.config_path = config_abs;
+	/* Signals are read from the event loop (and SIGCHLD by sd-event's
+	 * child sources), so block them before any child exists. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_open(&cl.opts.log);
+	return supervisor_run(&cl.opts);
 }

@@ -1,0 +1,33 @@
+#!/bin/sh
+# vigild -t: exit 0 on a valid config, 3 with errors (printed as
+# file:line:col), touching nothing.
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+
+write_config "$T/good.conf"
+"$VIGILD" -t -f "$T/good.conf" >"$T/out" 2>&1
+rc=$?
+check "-t exits 0 on a valid config" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || diag "$T/out"
+
+"$VIGILD" --config-test="$T/good.conf" >"$T/out" 2>&1
+check "--config-test=FILE exits 0 on a valid config" [ $? -eq 0 ]
+
+write_broken_config "$T/bad.conf"
+"$VIGILD" -t -f "$T/bad.conf" >"$T/out" 2>&1
+rc=$?
+check "-t exits 3 on a config with errors" [ $rc -eq 3 ]
+check "-t prints the error as file:line:col" grep -q "^$T/bad.conf:[0-9]*:[0-9]*: error:" "$T/out"
+[ $rc -eq 3 ] || diag "$T/out"
+
+"$VIGILD" -t -f "$T/missing.conf" >"$T/out" 2>&1
+check "-t exits 3 on a missing file" [ $? -eq 3 ]
+check "-t names the missing file" grep -q "$T/missing.conf" "$T/out"
+
+"$VIGILD" -t -f "$T/good.conf" -p "$PIDFILE" >/dev/null 2>&1
+check "-t creates no pidfile" [ ! -e "$PIDFILE" ]
+
+"$VIGILD" --no-such-flag >/dev/null 2>&1
+check "an unknown flag exits 2" [ $? -eq 2 ]
+"$VIGILD" -v >"$T/out" 2>&1
+check "-v prints the version" grep -q '^vigil [0-9]' "$T/out"
+done_testing
