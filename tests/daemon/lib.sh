@@ -20,7 +20,10 @@ check() {
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 diag() { sed 's/^/# /' "$@"; }
+# Sanitizer builds report into the processes' stderr, which is our log.
+sanitizer_clean() { ! grep -q -E 'Sanitizer|runtime error:' "$T/log"; }
 done_testing() {
+	check "no sanitizer report from any vigild process" sanitizer_clean
 	echo "1..$tap_n"
 	[ $tap_failed -eq 0 ]
 	exit $?
