@@ -32,6 +32,7 @@ struct lexer {
 	/* word text being assembled */
 	char *word;
 	size_t wlen, wcap;
+	struct line_src *ls;
 	struct cfg_node *last;          /* last statement at the current level */
 	struct open_block stack[LEX_MAX_DEPTH + 1];
 	unsigned depth;
@@ -89,6 +90,10 @@ static int statement_end(struct lexer *lx)
 		return -ENOMEM;
 	n->argc = (unsigned)lx->nwords;
 	n->loc = n->args[0].loc;
+	/* include_check changes how the includes that follow are read */
+	if (lx->depth == 1 && !strcmp(n->args[0].s, "include_check") &&
+	    !strcmp(lx->stack[1].owner->args[0].s, "global_defs"))
+		line_src_include_check(lx->ls, n);
 	*lx->stack[lx->depth].tail = n;
 	lx->stack[lx->depth].tail = &n->next;
 	lx->last = n;
@@ -203,9 +208,11 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 
 		while (p < end && isspace((unsigned char)*p))
 			p++;
-		if (p >= end || *p == '#' || *p == '!')
+		/* Comments are gone already (lines.c): a '#' or '!' here came
+		 * from "\#", ${_HASH} or quotes, and is a character. */
+		if (p >= end)
 			break;
-		loc.col = (unsigned)(p - sl->text) + 1;
+		loc.col = src_line_col(sl, (size_t)(p - sl->text));
 		if (*p == '{' || *p == '}') {
 			rc = *p == '{' ? block_open(lx, &loc) : block_close(lx, &loc);
 			p++;
@@ -215,7 +222,12 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 		while (p < end && in_word && !rc) {
 			char c = *p;
 
-			if (c == '"' || c == '\'') {
+			if (c == '\'' && !memchr(p + 1, c, (size_t)(end - p - 1))) {
+				/* keepalived only reads single quotes in script
+				 * command lines; an unmatched one is a character */
+				rc = word_put(lx, c);
+				p++;
+			} else if (c == '"' || c == '\'') {
 				const char *q = p + 1;
 
 				quoted = true;
@@ -230,7 +242,7 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 					}
 				}
 				if (q >= end) {
-					loc.col = (unsigned)(p - sl->text) + 1;
+					loc.col = src_line_col(sl, (size_t)(p - sl->text));
 					diag_error(lx->dl, &loc, "unterminated %s quote",
 						   c == '"' ? "double" : "single");
 				}
@@ -262,11 +274,13 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 static int lex_all(struct line_src *ls, struct lexer *lx, struct cfg_tree *t)
 {
 	struct src_line sl;
-	int rc = 0;
+	int rc = 0, more;
 
 	lx->stack[0].tail = &t->first;
-	while (!rc && line_src_next(ls, &sl) > 0)
+	while (!rc && (more = line_src_next(ls, &sl)) > 0)
 		rc = lex_line(lx, &sl);
+	if (!rc && more < 0)
+		rc = more;
 	if (rc == -ENOMEM)
 		diag_error(lx->dl, NULL, "out of memory while reading the configuration");
 	while (!rc && lx->depth > 0) {
@@ -304,6 +318,7 @@ static int parse(const char *name, const char *text, const struct lex_opts *opts
 		goto fail;
 	lx.arena = arena;
 	lx.dl = dl;
+	lx.ls = ls;
 	rc = lex_all(ls, &lx, t);
 	free(lx.words);
 	free(lx.word);

@@ -1,30 +1,149 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
+#include "parser/include.h"
 #include "parser/lines.h"
+#include "parser/macro.h"
+#include "parser/repeat.h"
 
-/* Minimal line source: one file or string, split on newlines. */
+/* keepalived has no limit and runs out of file descriptors on a loop. */
+#define INCLUDE_MAX_DEPTH 32
+/* Lines ~SEQ/~LST may produce in all: 65024 vrrp instances of 15 lines
+ * (keepalived.conf(5)'s largest example) is about 1M. */
+#ifndef LINES_MAX_GENERATED
+#define LINES_MAX_GENERATED 20000000UL
+#endif
+/* Rounds of "expand, then look again for @, $NAME= and ~SEQ" on one line. */
+#define RECHECK_MAX 100
+
+enum frame_kind {
+	FRAME_FILE,   /* the files of one include, or the main input */
+	FRAME_LINES,  /* the remaining lines of a multi-line definition in use */
+	FRAME_REPEAT, /* a ~SEQ or ~LST */
+};
+
+struct frame {
+	enum frame_kind kind;
+	struct cfg_loc from; /* the include, the use of the definition, the ~SEQ */
+	/* FRAME_FILE: the current file's text; FRAME_LINES: the lines */
+	char *buf;
+	size_t len, pos;
+	/* FRAME_FILE */
+	struct include_files files;
+	size_t next_file;
+	unsigned checks;       /* what this include adds to include_check */
+	unsigned saved_checks; /* include_check when it started, restored at its end */
+	const char *name;      /* the current file (arena) */
+	char *dir;             /* its directory, as named */
+	char *abs_dir;         /* the same, absolute: ${_PWD}; made on first use */
+	unsigned line;
+	dev_t dev;
+	ino_t ino;
+	/* FRAME_REPEAT */
+	struct repeat *rep;
+};
+
 struct line_src {
 	struct arena *arena;
 	struct diag_list *dl;
-	char *buf;
-	size_t len, pos;
-	const char *file;
-	unsigned line;
+	const struct lex_opts *opts;
+	char config_id[256];
+	struct macro_table *macros;
+	struct frame *frames;
+	size_t nframes, capframes;
+	unsigned include_check;
+	/* the current line and where it comes from */
+	struct strbuf cur;
+	struct cfg_loc loc;
+	unsigned base_col, exp_col;
+	size_t exp_off;
+	bool from_file;
+	size_t residue; /* offset of what follows a '{' or '}' cut, or 0 */
+	struct macro *defining; /* a multi-line definition being read */
+	unsigned long generated;
 };
+
+enum { LINE_SKIP = 0, LINE_READY = 1 };
+
+static struct frame *top(struct line_src *ls)
+{
+	return ls->nframes ? &ls->frames[ls->nframes - 1] : NULL;
+}
+
+static struct frame *frame_push(struct line_src *ls, enum frame_kind kind)
+{
+	struct frame *f;
+
+	if (ls->nframes == ls->capframes) {
+		size_t cap = ls->capframes ? ls->capframes * 2 : 8;
+		struct frame *v = realloc(ls->frames, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ls->frames = v;
+		ls->capframes = cap;
+	}
+	f = &ls->frames[ls->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->from = ls->loc;
+	f->from.col = ls->nframes > 1 ? ls->base_col : 0;
+	return f;
+}
+
+static void frame_pop(struct line_src *ls)
+{
+	struct frame *f = top(ls);
+
+	if (f->kind == FRAME_FILE)
+		ls->include_check = f->saved_checks;
+	free(f->buf);
+	free(f->dir);
+	free(f->abs_dir);
+	include_files_release(&f->files);
+	repeat_free(f->rep);
+	ls->nframes--;
+}
+
+static void default_config_id(char *out, size_t size)
+{
+	struct utsname u;
+
+	/* keepalived: the node name up to the first '.' */
+	if (uname(&u) == 0)
+		snprintf(out, size, "%.*s", (int)strcspn(u.nodename, "."), u.nodename);
+	else
+		out[0] = '\0';
+}
 
 struct line_src *line_src_new(struct arena *arena, const struct lex_opts *opts,
 			      struct diag_list *dl)
 {
 	struct line_src *ls = calloc(1, sizeof(*ls));
 
-	if (ls) {
-		ls->arena = arena;
-		ls->dl = dl;
+	if (!ls)
+		return NULL;
+	ls->arena = arena;
+	ls->dl = dl;
+	ls->opts = opts;
+	if (opts && opts->config_id)
+		snprintf(ls->config_id, sizeof(ls->config_id), "%s", opts->config_id);
+	else
+		default_config_id(ls->config_id, sizeof(ls->config_id));
+	ls->include_check = opts && opts->include_check_all ? INCLUDE_CHECK_ALL : 0;
+	ls->macros = macro_table_new(opts, ls->config_id);
+	if (!ls->macros || strbuf_reserve(&ls->cur, 256)) {
+		line_src_free(ls);
+		return NULL;
 	}
 	return ls;
 }
@@ -33,65 +152,629 @@ void line_src_free(struct line_src *ls)
 {
 	if (!ls)
 		return;
-	free(ls->buf);
+	while (ls->nframes)
+		frame_pop(ls);
+	free(ls->frames);
+	macro_table_free(ls->macros);
+	strbuf_release(&ls->cur);
 	free(ls);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/* Read the whole of @path. Returns 0, or a positive errno. */
+static int slurp(const char *path, char **buf, size_t *len, struct stat *st)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap, n = 0;
+	char *b;
+	int err = 0;
+
+	if (!f)
+		return errno;
+	if (fstat(fileno(f), st)) {
+		err = errno;
+		fclose(f);
+		return err;
+	}
+	cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 4096;
+	b = malloc(cap);
+	while (b) {
+		size_t got = fread(b + n, 1, cap - n, f);
+
+		n += got;
+		if (n < cap) {
+			if (ferror(f))
+				err = EIO;
+			break;
+		}
+		cap *= 2;
+		char *nb = realloc(b, cap);
+
+		if (!nb) {
+			free(b);
+			b = NULL;
+		}
+		b = nb;
+	}
+	fclose(f);
+	if (!b)
+		return ENOMEM;
+	if (err) {
+		free(b);
+		return err;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* The chain of includes that leads to the current file, for messages. */
+static void include_chain(struct line_src *ls, char *out, size_t size, const char *last)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < ls->nframes && used < size; i++)
+		if (ls->frames[i].kind == FRAME_FILE && ls->frames[i].name)
+			used += (size_t)snprintf(out + used, size - used, "%s -> ",
+						 ls->frames[i].name);
+	if (used < size)
+		snprintf(out + used, size - used, "%s", last);
+}
+
+/* Open the next file of the include frame @f; 0 when there is none left. */
+static int open_next_file(struct line_src *ls, struct frame *f)
+{
+	while (f->next_file < f->files.n) {
+		const char *path = f->files.paths[f->next_file++];
+		unsigned checks = ls->include_check | f->checks;
+		struct stat st;
+		int err, depth = 0;
+
+		free(f->buf);
+		free(f->dir);
+		free(f->abs_dir);
+		f->buf = f->dir = f->abs_dir = NULL;
+		f->name = NULL;
+		err = slurp(path, &f->buf, &f->len, &st);
+		if (err == ENOMEM)
+			return -ENOMEM;
+		if (err) {
+			include_report(ls->dl, &f->from, checks, INCLUDE_CHECK_READ,
+				       "cannot read '%s': %s", path, strerror(err));
+			continue;
+		}
+		for (size_t i = 0; i + 1 < ls->nframes; i++) {
+			const struct frame *g = &ls->frames[i];
+
+			if (g->kind != FRAME_FILE)
+				continue;
+			depth++;
+			if (g->dev == st.st_dev && g->ino == st.st_ino) {
+				char chain[1024];
+
+				include_chain(ls, chain, sizeof(chain), path);
+				diag_error(ls->dl, &f->from, "include loop: %s", chain);
+				err = ELOOP;
+			}
+		}
+		if (!err && depth >= INCLUDE_MAX_DEPTH) {
+			diag_error(ls->dl, &f->from, "includes nested deeper than %d",
+				   INCLUDE_MAX_DEPTH);
+			err = ELOOP;
+		}
+		if (err) {
+			free(f->buf);
+			f->buf = NULL;
+			continue;
+		}
+		f->name = arena_strdup(ls->arena, path);
+		f->dir = dir_of(path);
+		if (!f->name || !f->dir)
+			return -ENOMEM;
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+		f->pos = 0;
+		f->line = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int push_include(struct line_src *ls, const char *pattern, unsigned checks)
+{
+	const char *dir = NULL;
+	struct frame *f;
+	int rc;
+
+	/* the frames may move when one is pushed; the strings they own do not */
+	for (size_t i = ls->nframes; i-- > 0 && !dir;)
+		if (ls->frames[i].kind == FRAME_FILE)
+			dir = ls->frames[i].dir;
+	f = frame_push(ls, FRAME_FILE);
+	if (!f)
+		return -ENOMEM;
+	f->from.col = ls->base_col;
+	f->checks = checks;
+	f->saved_checks = ls->include_check;
+	rc = include_resolve(dir, pattern, ls->include_check | checks, ls->dl, &f->from,
+			     &f->files);
+	if (!rc)
+		rc = open_next_file(ls, top(ls));
+	if (rc <= 0)
+		frame_pop(ls);
+	return rc < 0 ? rc : 0;
 }
 
 int line_src_open_file(struct line_src *ls, const char *path)
 {
-	struct cfg_loc loc = { path, 0, 0 };
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16;
-	int err;
+	struct frame *f = frame_push(ls, FRAME_FILE);
+	int rc;
 
-	ls->file = arena_strdup(ls->arena, path);
-	if (!f) {
-		err = errno;
-		diag_error(ls->dl, &loc, "cannot open: %s", strerror(err));
-		return -err;
-	}
-	ls->buf = malloc(cap);
-	for (;;) {
-		size_t n;
-
-		if (!ls->buf)
-			break;
-		n = fread(ls->buf + ls->len, 1, cap - ls->len, f);
-		ls->len += n;
-		if (ls->len < cap)
-			break;
-		cap *= 2;
-		ls->buf = realloc(ls->buf, cap);
-	}
-	fclose(f);
-	if (!ls->buf)
+	if (!f)
 		return -ENOMEM;
-	return 0;
+	f->files.paths = calloc(1, sizeof(char *));
+	if (!f->files.paths || !(f->files.paths[0] = strdup(path)))
+		return -ENOMEM;
+	f->files.n = 1;
+	f->checks = INCLUDE_CHECK_ALL; /* the main file must be readable */
+	f->from.file = arena_strdup(ls->arena, path);
+	rc = open_next_file(ls, f);
+	if (rc == 0) {
+		frame_pop(ls);
+		return -ENOENT;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 int line_src_open_string(struct line_src *ls, const char *name, const char *text)
 {
-	ls->file = arena_strdup(ls->arena, name);
-	ls->len = strlen(text);
-	ls->buf = malloc(ls->len + 1);
-	if (!ls->buf)
+	struct frame *f = frame_push(ls, FRAME_FILE);
+
+	if (!f)
 		return -ENOMEM;
-	memcpy(ls->buf, text, ls->len);
+	f->len = strlen(text);
+	f->buf = malloc(f->len + 1);
+	f->name = arena_strdup(ls->arena, name);
+	f->dir = strdup(".");
+	if (!f->buf || !f->name || !f->dir)
+		return -ENOMEM;
+	memcpy(f->buf, text, f->len + 1);
+	/* an impossible inode: a string never takes part in a loop */
+	f->dev = (dev_t)-1;
+	f->ino = (ino_t)-1;
 	return 0;
+}
+
+void line_src_include_check(struct line_src *ls, const struct cfg_node *n)
+{
+	include_check_apply(&ls->include_check, n, ls->dl);
+}
+
+/* Make what starts at @k the start of the current line, keeping columns. */
+static void cut_front(struct line_src *ls, size_t k)
+{
+	if (!k)
+		return;
+	if (k < ls->exp_off) {
+		ls->base_col += (unsigned)k;
+		if (ls->exp_off != SIZE_MAX)
+			ls->exp_off -= k;
+	} else {
+		ls->base_col = ls->exp_col;
+		ls->exp_off = 0;
+	}
+	memmove(ls->cur.s, ls->cur.s + k, ls->cur.len - k + 1);
+	ls->cur.len -= k;
+}
+
+/* keepalived's decomment(): drop leading blanks, a comment ('#' or '!'
+ * outside double quotes), the '\' of "\#" and "\!" outside quotes, and
+ * trailing blanks, keeping a final '\'. */
+static void decomment(struct line_src *ls)
+{
+	char *s, *p, *skip = NULL;
+	bool quote = false, cont = false;
+
+	cut_front(ls, strspn(ls->cur.s, " \t"));
+	s = ls->cur.s;
+	for (p = s; (p = strpbrk(p, "!#\"\\"));) {
+		if (*p == '"') {
+			quote ^= !skip;
+			p++;
+		} else if (*p == '\\' && p[1]) {
+			if (!quote && (p[1] == '#' || p[1] == '!')) {
+				memmove(p, p + 1, strlen(p + 1) + 1);
+				ls->cur.len--;
+				p++;
+			} else {
+				p += 2;
+			}
+		} else if (*p == '\\') {
+			*p = '\0';
+			ls->cur.len = (size_t)(p - s);
+			cont = true;
+			break;
+		} else {
+			if (!quote && !skip)
+				skip = p;
+			p++;
+		}
+	}
+	if (skip) {
+		*skip = '\0';
+		ls->cur.len = (size_t)(skip - s);
+	}
+	while (ls->cur.len && (s[ls->cur.len - 1] == ' ' || s[ls->cur.len - 1] == '\t'))
+		ls->cur.len--;
+	if (cont)
+		s[ls->cur.len++] = '\\';
+	s[ls->cur.len] = '\0';
+}
+
+static int set_line(struct line_src *ls, const char *text, size_t len)
+{
+	if (strbuf_set(&ls->cur, text, len))
+		return -ENOMEM;
+	/* an embedded NUL ends the line */
+	ls->cur.len = strlen(ls->cur.s);
+	return 0;
+}
+
+/* Generated text is located at the place that generated it. */
+static void locate_generated(struct line_src *ls, const struct frame *f)
+{
+	ls->loc = f->from;
+	ls->loc.col = 0;
+	ls->base_col = ls->exp_col = f->from.col ? f->from.col : 1;
+	ls->exp_off = 0;
+	ls->from_file = false;
+}
+
+/* Take the next raw line from the top frame into ls->cur. Returns
+ * LINE_READY, LINE_SKIP (nothing usable this time), 0 with no frames left
+ * (checked by the caller), or -ENOMEM. */
+static int fetch(struct line_src *ls)
+{
+	struct frame *f = top(ls);
+	const char *s, *nl;
+	size_t len;
+	int rc;
+
+	switch (f->kind) {
+	case FRAME_FILE:
+		if (!f->buf || f->pos >= f->len) {
+			rc = f->buf ? open_next_file(ls, f) : 0;
+			if (rc <= 0)
+				frame_pop(ls);
+			return rc < 0 ? rc : LINE_SKIP;
+		}
+		s = f->buf + f->pos;
+		nl = memchr(s, '\n', f->len - f->pos);
+		len = nl ? (size_t)(nl - s) : f->len - f->pos;
+		f->pos += len + 1;
+		f->line++;
+		while (len && (s[len - 1] == '\r' || s[len - 1] == '\n'))
+			len--;
+		if (!len) {
+			/* keepalived: an empty line ends a multi-line definition */
+			if (ls->defining)
+				macro_end_multiline(ls->defining);
+			ls->defining = NULL;
+			return LINE_SKIP;
+		}
+		if (set_line(ls, s, len))
+			return -ENOMEM;
+		ls->loc = (struct cfg_loc){ f->name, f->line, 0 };
+		ls->base_col = 1;
+		ls->exp_off = SIZE_MAX;
+		ls->from_file = true;
+		decomment(ls);
+		break;
+	case FRAME_LINES:
+		if (f->pos >= f->len) {
+			frame_pop(ls);
+			return LINE_SKIP;
+		}
+		s = f->buf + f->pos;
+		len = strcspn(s, "\n");
+		f->pos += len + 1;
+		locate_generated(ls, f);
+		if (set_line(ls, s, len))
+			return -ENOMEM;
+		break;
+	case FRAME_REPEAT:
+		rc = repeat_next(f->rep, ls->macros);
+		if (rc <= 0) {
+			frame_pop(ls);
+			return rc < 0 ? rc : LINE_SKIP;
+		}
+		if (++ls->generated == LINES_MAX_GENERATED) {
+			diag_error(ls->dl, &f->from, "~SEQ/~LST make more than %lu lines",
+				   LINES_MAX_GENERATED);
+			frame_pop(ls);
+			return LINE_SKIP;
+		}
+		locate_generated(ls, f);
+		if (set_line(ls, repeat_body(f->rep), strlen(repeat_body(f->rep))))
+			return -ENOMEM;
+		break;
+	}
+	if (!ls->cur.len)
+		return LINE_SKIP;
+	if (ls->defining) {
+		rc = macro_append_line(ls->defining, ls->cur.s, ls->cur.len);
+		if (rc < 0)
+			return rc;
+		if (!rc)
+			ls->defining = NULL;
+		return LINE_SKIP;
+	}
+	return LINE_READY;
+}
+
+static bool conditional_selects(struct line_src *ls)
+{
+	const char *s = ls->cur.s;
+	bool negated = s[1] == '^';
+	const char *id = s + 1 + negated, *sp = strpbrk(id, " \t");
+	bool match;
+
+	if (!sp)
+		return false; /* nothing after the id: keepalived drops the line */
+	match = (size_t)(sp - id) == strlen(ls->config_id) &&
+		!memcmp(id, ls->config_id, (size_t)(sp - id));
+	if (match == negated)
+		return false;
+	cut_front(ls, (size_t)(sp - s) + strspn(sp, " \t"));
+	return true;
+}
+
+static const char *current_pwd(struct line_src *ls)
+{
+	for (size_t i = ls->nframes; i-- > 0;) {
+		struct frame *f = &ls->frames[i];
+
+		if (f->kind != FRAME_FILE || !f->dir)
+			continue;
+		if (!f->abs_dir)
+			f->abs_dir = realpath(f->dir, NULL);
+		return f->abs_dir ? f->abs_dir : f->dir;
+	}
+	return ".";
+}
+
+static int push_pending(struct line_src *ls, struct macro_expansion *ex)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < ex->npending; i++) {
+		struct frame *f = rc ? NULL : frame_push(ls, FRAME_LINES);
+
+		if (!f) {
+			free(ex->pending[i]);
+			rc = -ENOMEM;
+			continue;
+		}
+		f->buf = ex->pending[i];
+		f->len = strlen(f->buf);
+	}
+	return rc;
+}
+
+static int expand(struct line_src *ls, bool *replaced)
+{
+	struct macro_expansion ex;
+	int rc = macro_expand(ls->macros, &ls->cur, current_pwd(ls), &ex);
+
+	*replaced = ex.replaced;
+	if (rc)
+		return rc;
+	if (ex.replaced && ex.first < ls->exp_off) {
+		ls->exp_col = ls->base_col + (unsigned)ex.first;
+		ls->exp_off = ex.first;
+	}
+	if (ex.error) {
+		struct cfg_loc loc = ls->loc;
+
+		loc.col = ls->exp_col;
+		diag_error(ls->dl, &loc, "%s", ex.error);
+		for (unsigned i = 0; i < ex.npending; i++)
+			free(ex.pending[i]);
+		ls->cur.len = 0;
+		ls->cur.s[0] = '\0';
+		return 0;
+	}
+	return push_pending(ls, &ex);
+}
+
+static int start_repeat(struct line_src *ls)
+{
+	struct repeat *rep;
+	const char *why = NULL;
+	struct frame *f;
+	int rc = repeat_parse(ls->macros, ls->cur.s, current_pwd(ls), &rep, &why);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		struct cfg_loc loc = ls->loc;
+
+		loc.col = ls->base_col;
+		diag_error(ls->dl, &loc, "invalid %.4s: %s", ls->cur.s, why);
+		return 0;
+	}
+	f = frame_push(ls, FRAME_REPEAT);
+	if (!f) {
+		repeat_free(rep);
+		return -ENOMEM;
+	}
+	f->rep = rep;
+	return 0;
+}
+
+/* The steps of keepalived's read_line() after comments: @conditions,
+ * definitions, ~SEQ/~LST, expansion (then again from the top), include. */
+static int process(struct line_src *ls)
+{
+	unsigned rounds = 0;
+	bool again;
+	int rc;
+
+	do {
+		char *s = ls->cur.s;
+		bool replaced, multiline;
+		struct macro *m;
+		const char *pattern;
+
+		again = false;
+		if (s[0] == '@' && !conditional_selects(ls))
+			return LINE_SKIP;
+		s = ls->cur.s;
+		if (s[0] == '$') {
+			rc = macro_define(ls->macros, s, &multiline, &m);
+			if (rc < 0)
+				return rc;
+			if (rc) {
+				ls->defining = multiline ? m : NULL;
+				return LINE_SKIP;
+			}
+		}
+		if (!strncmp(s, "~SEQ", 4) || !strncmp(s, "~LST", 4)) {
+			rc = start_repeat(ls);
+			return rc < 0 ? rc : LINE_SKIP;
+		}
+		if (s[0] == '~')
+			break;
+		if (!macro_table_empty(ls->macros) && memchr(s, '$', ls->cur.len)) {
+			rc = expand(ls, &replaced);
+			if (rc)
+				return rc;
+			if (replaced) {
+				decomment(ls);
+				s = ls->cur.s;
+				again = s[0] == '@' || s[0] == '~' || memchr(s, '$', ls->cur.len);
+			}
+		}
+		if (again && ++rounds == RECHECK_MAX) {
+			diag_error(ls->dl, &ls->loc,
+				   "parameter expansion does not end (does a definition use itself?)");
+			return LINE_SKIP;
+		}
+		if (!again && (rc = include_keyword(s, &pattern)) >= 0) {
+			rc = push_include(ls, pattern, (unsigned)rc);
+			return rc < 0 ? rc : LINE_SKIP;
+		}
+	} while (again);
+	return ls->cur.len ? LINE_READY : LINE_SKIP;
+}
+
+/* Report "${NAME}" left unexpanded outside quotes (keepalived splits it at
+ * its '{' and fails); return the offset past its '}'. */
+static size_t undefined_param(struct line_src *ls, size_t dollar)
+{
+	const char *s = ls->cur.s;
+	size_t close = dollar + 2 + strcspn(s + dollar + 2, "{}\"");
+	struct cfg_loc loc = ls->loc;
+
+	if (s[close] != '}')
+		return dollar + 1;
+	loc.col = dollar < ls->exp_off ? ls->base_col + (unsigned)dollar : ls->exp_col;
+	diag_error(ls->dl, &loc, "parameter '%.*s' is not defined", (int)(close - dollar + 1),
+		   s + dollar);
+	return close + 1;
+}
+
+/* Cut the line at its first brace outside double quotes, as keepalived's
+ * read_line() does: "a b { c }" is read as "a b", "{", "c", "}". Returns
+ * the length of the first part; ls->residue is where the rest starts. */
+static size_t split_braces(struct line_src *ls)
+{
+	const char *s = ls->cur.s;
+	size_t i = 0, n = ls->cur.len, end;
+	bool quote = false;
+
+	ls->residue = 0;
+	if (s[0] == '{' || s[0] == '}') {
+		end = 1 + strspn(s + 1, " \t");
+		ls->residue = end < n ? end : 0;
+		return 1;
+	}
+	for (; i < n; i++) {
+		if (s[i] == '"')
+			quote = !quote;
+		else if (s[i] == '\\' && quote && i + 1 < n)
+			i++;
+		else if (!quote && s[i] == '$' && s[i + 1] == '{')
+			i = undefined_param(ls, i) - 1;
+		else if (!quote && (s[i] == '{' || s[i] == '}'))
+			break;
+	}
+	if (i >= n)
+		return n;
+	ls->residue = i;
+	while (i && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	return i;
+}
+
+static void warn_trailing_backslash(struct line_src *ls)
+{
+	struct cfg_loc loc = ls->loc;
+	size_t last = ls->cur.len - 1;
+
+	loc.col = last < ls->exp_off ? ls->base_col + (unsigned)last : ls->exp_col;
+	diag_warning(ls->dl, &loc,
+		     "'\\' at the end of a line only continues $NAME= definitions; here it is a word");
 }
 
 int line_src_next(struct line_src *ls, struct src_line *out)
 {
-	const char *start, *nl;
+	bool fetched;
+	int rc;
 
-	if (ls->pos >= ls->len)
-		return 0;
-	start = ls->buf + ls->pos;
-	nl = memchr(start, '\n', ls->len - ls->pos);
-	out->text = start;
-	out->len = nl ? (size_t)(nl - start) : ls->len - ls->pos;
-	ls->pos += out->len + 1;
-	out->file = ls->file;
-	out->line = ++ls->line;
+	for (;;) {
+		fetched = !ls->residue;
+		if (ls->residue) {
+			cut_front(ls, ls->residue);
+			ls->residue = 0;
+		} else {
+			if (!ls->nframes) {
+				if (ls->defining)
+					macro_end_multiline(ls->defining);
+				ls->defining = NULL;
+				return 0;
+			}
+			rc = fetch(ls);
+			if (rc < 0)
+				return rc;
+			if (rc == LINE_SKIP)
+				continue;
+		}
+		rc = process(ls);
+		if (rc < 0)
+			return rc;
+		if (rc == LINE_READY)
+			break;
+	}
+	if (fetched && ls->from_file && ls->cur.s[ls->cur.len - 1] == '\\')
+		warn_trailing_backslash(ls);
+	out->text = ls->cur.s;
+	out->len = split_braces(ls);
+	out->file = ls->loc.file;
+	out->line = ls->loc.line;
+	out->col = ls->base_col;
+	out->exp_off = ls->exp_off;
+	out->exp_col = ls->exp_col;
 	return 1;
 }

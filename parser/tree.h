@@ -43,6 +43,12 @@ struct lex_opts {
 	 * plug in their own. */
 	const char *(*getenv)(const char *name, void *data);
 	void *getenv_data;
+	/* Seed for ${_RANDOM}; 0 seeds from the clock, as keepalived does
+	 * without random_seed. Tests set it to get repeatable output. */
+	unsigned random_seed;
+	/* -e/--all-config: every include check on from the start, as if
+	 * "include_check" were given with no options. */
+	bool include_check_all;
 };
 
 /* Read @path (and everything it includes) into a tree. Problems are reported
