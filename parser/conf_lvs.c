@@ -193,10 +193,12 @@ static void resolve_groups(struct conf_ctx *ctx, struct lvs_conf *l)
 			return;
 		}
 		vs->group = group_find(slots, mask, vb->group_name);
+		/* keepalived -t accepts this and the service never exists. */
 		if (!vs->group)
-			conf_error_at(ctx, &vs->loc,
-				      "virtual_server group '%s' is not defined by any virtual_server_group",
-				      vb->group_name);
+			conf_warning_at(ctx, &vs->loc,
+					"virtual_server group '%s' is not defined by any "
+					"virtual_server_group; virtual server ignored",
+					vb->group_name);
 	}
 	free(slots);
 }
