@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -77,4 +78,15 @@ const char *ipvs_key_format(const struct ipvs_service_key *k, char *buf, size_t 
 const char *ipvs_dest_format(const struct ipvs_dest *d, char *buf, size_t len)
 {
 	return addr_port(&d->addr, d->port, buf, len);
+}
+
+void ipvs_table_free(struct ipvs_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nservices; i++)
+		free(t->services[i].dests);
+	free(t->services);
+	t->services = NULL;
+	t->nservices = 0;
 }

@@ -26,6 +26,11 @@ struct ipvs_service_key {
 	uint32_t fwmark;
 };
 
+/* Counters the kernel reports (dumps only; the diff ignores them). */
+struct ipvs_stats {
+	uint64_t conns, inpkts, outpkts, inbytes, outbytes;
+};
+
 struct ipvs_dest {
 	struct vaddr addr;
 	uint16_t port;        /* host order */
@@ -37,6 +42,9 @@ struct ipvs_dest {
 	uint8_t tun_type;     /* IP_VS_CONN_F_TUNNEL_TYPE_* */
 	uint16_t tun_port;
 	uint16_t tun_flags;
+	/* dumps only */
+	uint32_t active_conns, inactive_conns;
+	struct ipvs_stats stats;
 };
 
 struct ipvs_service {
@@ -48,12 +56,17 @@ struct ipvs_service {
 	uint32_t netmask; /* persistence granularity: mask for IPv4, prefix length for IPv6 */
 	struct ipvs_dest *dests;
 	size_t ndests;
+	struct ipvs_stats stats; /* dumps only */
 };
 
 struct ipvs_table {
 	struct ipvs_service *services;
 	size_t nservices;
 };
+
+/* Free a table whose services and destination arrays were malloc'd (as
+ * ipvs_nl_dump() makes them). NULL is fine. */
+void ipvs_table_free(struct ipvs_table *t);
 
 int ipvs_key_cmp(const struct ipvs_service_key *a, const struct ipvs_service_key *b);
 int ipvs_dest_key_cmp(const struct ipvs_dest *a, const struct ipvs_dest *b);

@@ -1,0 +1,485 @@
+#include "build-config.h"
+
+#include <errno.h>
+#include <linux/ip_vs.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ipvs/netlink.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+#define RECV_BUF (1u << 20)
+#define SOCK_BUF (8u << 20)
+
+struct ipvs_nl {
+	struct nl_sock *sk;
+	int fd;
+	int family;
+	uint32_t seq;
+	unsigned batch;
+	uint8_t *rbuf; /* RECV_BUF bytes */
+	uint8_t *sbuf; /* batch being built */
+	size_t slen, scap;
+};
+
+int ipvs_nl_open(struct ipvs_nl **out)
+{
+	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
+	int one = 1, rc;
+
+	*out = NULL;
+	if (!nl)
+		return -ENOMEM;
+	nl->batch = 128;
+	nl->rbuf = malloc(RECV_BUF);
+	nl->sk = nl_socket_alloc();
+	if (!nl->rbuf || !nl->sk) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = genl_connect(nl->sk);
+	if (rc < 0) {
+		rc = -ENOTCONN;
+		goto fail;
+	}
+	nl->family = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
+	if (nl->family < 0) {
+		rc = -ENOENT;
+		goto fail;
+	}
+	nl_socket_set_buffer_size(nl->sk, SOCK_BUF, SOCK_BUF);
+	nl->fd = nl_socket_get_fd(nl->sk);
+	/* Acks carry only the request's header, not its whole payload. */
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->seq = 1;
+	*out = nl;
+	return 0;
+fail:
+	ipvs_nl_close(nl);
+	return rc;
+}
+
+void ipvs_nl_close(struct ipvs_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl->rbuf);
+	free(nl->sbuf);
+	free(nl);
+}
+
+void ipvs_nl_set_batch(struct ipvs_nl *nl, unsigned batch)
+{
+	nl->batch = batch ? batch : 1;
+}
+
+/* ---- requests ---- */
+
+static int put_addr(struct nl_msg *m, int attr, const struct vaddr *a)
+{
+	return nla_put(m, attr, a->family == AF_INET6 ? 16 : 4, &a->u);
+}
+
+static int put_service_key(struct nl_msg *m, const struct ipvs_service_key *k)
+{
+	int rc = nla_put_u16(m, IPVS_SVC_ATTR_AF, k->af);
+
+	if (k->fwmark)
+		return rc ?: nla_put_u32(m, IPVS_SVC_ATTR_FWMARK, k->fwmark);
+	return rc ?: nla_put_u16(m, IPVS_SVC_ATTR_PROTOCOL, k->protocol) ?:
+		     put_addr(m, IPVS_SVC_ATTR_ADDR, &k->addr) ?:
+		     nla_put_u16(m, IPVS_SVC_ATTR_PORT, htons(k->port));
+}
+
+static int put_service(struct nl_msg *m, const struct ipvs_service *s, bool full)
+{
+	struct nlattr *nest = nla_nest_start(m, IPVS_CMD_ATTR_SERVICE);
+	struct ip_vs_flags flags = { .flags = s->flags, .mask = ~0u };
+	int rc;
+
+	if (!nest)
+		return -NLE_NOMEM;
+	rc = put_service_key(m, &s->key);
+	if (!rc && full) {
+		rc = nla_put_string(m, IPVS_SVC_ATTR_SCHED_NAME, s->sched) ?:
+		     nla_put(m, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ?:
+		     nla_put_u32(m, IPVS_SVC_ATTR_TIMEOUT, s->timeout) ?:
+		     nla_put_u32(m, IPVS_SVC_ATTR_NETMASK, s->netmask);
+		if (!rc && s->pe[0])
+			rc = nla_put_string(m, IPVS_SVC_ATTR_PE_NAME, s->pe);
+	}
+	nla_nest_end(m, nest);
+	return rc;
+}
+
+static int put_dest(struct nl_msg *m, const struct ipvs_dest *d, bool full)
+{
+	struct nlattr *nest = nla_nest_start(m, IPVS_CMD_ATTR_DEST);
+	int rc;
+
+	if (!nest)
+		return -NLE_NOMEM;
+	rc = put_addr(m, IPVS_DEST_ATTR_ADDR, &d->addr) ?:
+	     nla_put_u16(m, IPVS_DEST_ATTR_PORT, htons(d->port)) ?:
+	     nla_put_u16(m, IPVS_DEST_ATTR_ADDR_FAMILY, (uint16_t)d->addr.family);
+	if (!rc && full) {
+		rc = nla_put_u32(m, IPVS_DEST_ATTR_FWD_METHOD, d->fwd & IP_VS_CONN_F_FWD_MASK) ?:
+		     nla_put_u32(m, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight) ?:
+		     nla_put_u32(m, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) ?:
+		     nla_put_u32(m, IPVS_DEST_ATTR_L_THRESH, d->l_threshold);
+		if (!rc && (d->fwd & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_TUNNEL)
+			rc = nla_put_u8(m, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) ?:
+			     nla_put_u16(m, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port)) ?:
+			     nla_put_u16(m, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags);
+	}
+	nla_nest_end(m, nest);
+	return rc;
+}
+
+static const uint8_t op_cmd[] = {
+	[IPVS_OP_DEL_DEST] = IPVS_CMD_DEL_DEST,     [IPVS_OP_DEL_SERVICE] = IPVS_CMD_DEL_SERVICE,
+	[IPVS_OP_ADD_SERVICE] = IPVS_CMD_NEW_SERVICE, [IPVS_OP_EDIT_SERVICE] = IPVS_CMD_SET_SERVICE,
+	[IPVS_OP_ADD_DEST] = IPVS_CMD_NEW_DEST,     [IPVS_OP_EDIT_DEST] = IPVS_CMD_SET_DEST,
+};
+
+static int build_op(struct nl_msg *m, const struct ipvs_op *op)
+{
+	bool dest = op->type == IPVS_OP_ADD_DEST || op->type == IPVS_OP_EDIT_DEST ||
+		    op->type == IPVS_OP_DEL_DEST;
+	bool full = op->type != IPVS_OP_DEL_DEST && op->type != IPVS_OP_DEL_SERVICE;
+
+	if (dest)
+		return put_service(m, op->svc, false) ?: put_dest(m, op->dest, full);
+	return put_service(m, op->svc, full);
+}
+
+/* Append one request to the batch buffer: @op's attributes, or only the
+ * service key of @svc_key (a destination dump names its service). */
+static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ipvs_op *op,
+		     const struct ipvs_service *svc_key, uint32_t seq)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlmsghdr *h;
+	size_t len;
+	int rc = -ENOMEM;
+
+	if (!m)
+		return -ENOMEM;
+	if (!genlmsg_put(m, NL_AUTO_PORT, seq, nl->family, 0, flags | NLM_F_REQUEST, cmd,
+			 IPVS_GENL_VERSION))
+		goto out;
+	if (op && build_op(m, op) < 0)
+		goto out;
+	if (svc_key && put_service(m, svc_key, false) < 0)
+		goto out;
+	h = nlmsg_hdr(m);
+	len = NLMSG_ALIGN(h->nlmsg_len);
+	if (nl->slen + len > nl->scap) {
+		size_t cap = (nl->scap ? nl->scap * 2 : 65536) + len;
+		uint8_t *b = realloc(nl->sbuf, cap);
+
+		if (!b)
+			goto out;
+		nl->sbuf = b;
+		nl->scap = cap;
+	}
+	memcpy(nl->sbuf + nl->slen, h, h->nlmsg_len);
+	memset(nl->sbuf + nl->slen + h->nlmsg_len, 0, len - h->nlmsg_len);
+	nl->slen += len;
+	rc = 0;
+out:
+	nlmsg_free(m);
+	return rc;
+}
+
+static int batch_send(struct ipvs_nl *nl)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n = sendto(nl->fd, nl->sbuf, nl->slen, 0, (struct sockaddr *)&kernel,
+			   sizeof(kernel));
+
+	nl->slen = 0;
+	return n < 0 ? -errno : 0;
+}
+
+/* Read acks until every request in [first, first + count) has one. */
+static int collect_acks(struct ipvs_nl *nl, uint32_t first, size_t count, int *errs, int *failed)
+{
+	size_t got = 0;
+
+	while (got < count) {
+		ssize_t n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)nl->rbuf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+			struct nlmsgerr *e = NLMSG_DATA(h);
+			uint32_t i = h->nlmsg_seq - first;
+
+			if (h->nlmsg_type != NLMSG_ERROR || i >= count ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				continue; /* not one of ours: ignore */
+			if (errs)
+				errs[i] = e->error;
+			if (e->error)
+				(*failed)++;
+			got++;
+		}
+	}
+	return 0;
+}
+
+int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_ops *ops, int *errs)
+{
+	int failed = 0, rc;
+
+	for (size_t i = 0; i < ops->n; i += nl->batch) {
+		size_t count = ops->n - i < nl->batch ? ops->n - i : nl->batch;
+		uint32_t first = nl->seq;
+
+		nl->seq += (uint32_t)count;
+		for (size_t k = 0; k < count; k++) {
+			const struct ipvs_op *op = &ops->v[i + k];
+
+			rc = batch_add(nl, op_cmd[op->type], NLM_F_ACK, op, NULL, first + (uint32_t)k);
+			if (rc < 0)
+				return rc;
+		}
+		rc = batch_send(nl);
+		if (rc < 0)
+			return rc;
+		rc = collect_acks(nl, first, count, errs ? errs + i : NULL, &failed);
+		if (rc < 0)
+			return rc;
+	}
+	return failed;
+}
+
+int ipvs_nl_flush(struct ipvs_nl *nl)
+{
+	uint32_t seq = nl->seq++;
+	int err = 0, failed = 0, rc;
+
+	rc = batch_add(nl, IPVS_CMD_FLUSH, NLM_F_ACK, NULL, NULL, seq);
+	rc = rc ?: batch_send(nl);
+	rc = rc ?: collect_acks(nl, seq, 1, &err, &failed);
+	return rc ?: err;
+}
+
+/* ---- dumps ---- */
+
+typedef int (*dump_fn)(struct nlattr **cmd_attrs, void *data);
+
+static int dump(struct ipvs_nl *nl, uint8_t cmd, const struct ipvs_service *svc, dump_fn fn,
+		void *data)
+{
+	uint32_t seq = nl->seq++;
+	int rc;
+
+	rc = batch_add(nl, cmd, NLM_F_DUMP, NULL, svc, seq);
+	rc = rc ?: batch_send(nl);
+	while (!rc) {
+		ssize_t n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)nl->rbuf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+			struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
+
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? e->error : -EPROTO;
+			}
+			if (genlmsg_parse(h, 0, tb, IPVS_CMD_ATTR_MAX, NULL) < 0)
+				return -EPROTO;
+			rc = fn(tb, data);
+			if (rc)
+				return rc;
+		}
+	}
+	return rc;
+}
+
+static int get_addr(struct nlattr *a, int family, struct vaddr *out)
+{
+	size_t need = family == AF_INET6 ? 16 : 4;
+
+	if (!a || (size_t)nla_len(a) < need || (family != AF_INET && family != AF_INET6))
+		return -EPROTO;
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	memcpy(&out->u, nla_data(a), need);
+	return 0;
+}
+
+static void get_stats(struct nlattr *a, struct ipvs_stats *st)
+{
+	struct nlattr *tb[IPVS_STATS_ATTR_MAX + 1];
+
+	if (!a || nla_parse_nested(tb, IPVS_STATS_ATTR_MAX, a, NULL) < 0)
+		return;
+#define STAT(attr, field)                                                         \
+	if (tb[attr])                                                             \
+		st->field = nla_len(tb[attr]) == 8 ? nla_get_u64(tb[attr]) : nla_get_u32(tb[attr]);
+	STAT(IPVS_STATS_ATTR_CONNS, conns)
+	STAT(IPVS_STATS_ATTR_INPKTS, inpkts)
+	STAT(IPVS_STATS_ATTR_OUTPKTS, outpkts)
+	STAT(IPVS_STATS_ATTR_INBYTES, inbytes)
+	STAT(IPVS_STATS_ATTR_OUTBYTES, outbytes)
+#undef STAT
+}
+
+static uint32_t u32_or0(struct nlattr *a)
+{
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
+}
+
+static uint16_t u16_or0(struct nlattr *a)
+{
+	return a && nla_len(a) >= 2 ? nla_get_u16(a) : 0;
+}
+
+static int parse_service(struct nlattr *nest, struct ipvs_service *s)
+{
+	struct nlattr *tb[IPVS_SVC_ATTR_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (!nest || nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nest, NULL) < 0 || !tb[IPVS_SVC_ATTR_AF])
+		return -EPROTO;
+	s->key.af = u16_or0(tb[IPVS_SVC_ATTR_AF]);
+	s->key.fwmark = u32_or0(tb[IPVS_SVC_ATTR_FWMARK]);
+	if (!s->key.fwmark) {
+		if (get_addr(tb[IPVS_SVC_ATTR_ADDR], s->key.af, &s->key.addr) < 0)
+			return -EPROTO;
+		s->key.protocol = u16_or0(tb[IPVS_SVC_ATTR_PROTOCOL]);
+		s->key.port = ntohs(u16_or0(tb[IPVS_SVC_ATTR_PORT]));
+	}
+	if (tb[IPVS_SVC_ATTR_SCHED_NAME])
+		nla_strlcpy(s->sched, tb[IPVS_SVC_ATTR_SCHED_NAME], sizeof(s->sched));
+	if (tb[IPVS_SVC_ATTR_PE_NAME])
+		nla_strlcpy(s->pe, tb[IPVS_SVC_ATTR_PE_NAME], sizeof(s->pe));
+	if (tb[IPVS_SVC_ATTR_FLAGS] && nla_len(tb[IPVS_SVC_ATTR_FLAGS]) >= (int)sizeof(struct ip_vs_flags))
+		s->flags = ((struct ip_vs_flags *)nla_data(tb[IPVS_SVC_ATTR_FLAGS]))->flags;
+	s->timeout = u32_or0(tb[IPVS_SVC_ATTR_TIMEOUT]);
+	s->netmask = u32_or0(tb[IPVS_SVC_ATTR_NETMASK]);
+	get_stats(tb[IPVS_SVC_ATTR_STATS64] ? tb[IPVS_SVC_ATTR_STATS64] : tb[IPVS_SVC_ATTR_STATS],
+		  &s->stats);
+	return 0;
+}
+
+static int parse_dest(struct nlattr *nest, int svc_af, struct ipvs_dest *d)
+{
+	struct nlattr *tb[IPVS_DEST_ATTR_MAX + 1];
+	int af;
+
+	memset(d, 0, sizeof(*d));
+	if (!nest || nla_parse_nested(tb, IPVS_DEST_ATTR_MAX, nest, NULL) < 0)
+		return -EPROTO;
+	af = tb[IPVS_DEST_ATTR_ADDR_FAMILY] ? u16_or0(tb[IPVS_DEST_ATTR_ADDR_FAMILY]) : svc_af;
+	if (get_addr(tb[IPVS_DEST_ATTR_ADDR], af, &d->addr) < 0)
+		return -EPROTO;
+	d->af = (uint16_t)af;
+	d->port = ntohs(u16_or0(tb[IPVS_DEST_ATTR_PORT]));
+	d->fwd = u32_or0(tb[IPVS_DEST_ATTR_FWD_METHOD]);
+	d->weight = (int32_t)u32_or0(tb[IPVS_DEST_ATTR_WEIGHT]);
+	d->u_threshold = u32_or0(tb[IPVS_DEST_ATTR_U_THRESH]);
+	d->l_threshold = u32_or0(tb[IPVS_DEST_ATTR_L_THRESH]);
+	d->active_conns = u32_or0(tb[IPVS_DEST_ATTR_ACTIVE_CONNS]);
+	d->inactive_conns = u32_or0(tb[IPVS_DEST_ATTR_INACT_CONNS]);
+	if (tb[IPVS_DEST_ATTR_TUN_TYPE])
+		d->tun_type = nla_get_u8(tb[IPVS_DEST_ATTR_TUN_TYPE]);
+	d->tun_port = ntohs(u16_or0(tb[IPVS_DEST_ATTR_TUN_PORT]));
+	d->tun_flags = u16_or0(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
+	get_stats(tb[IPVS_DEST_ATTR_STATS64] ? tb[IPVS_DEST_ATTR_STATS64] : tb[IPVS_DEST_ATTR_STATS],
+		  &d->stats);
+	return 0;
+}
+
+struct vec {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void *vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		void *p = realloc(v->v, cap * v->size);
+
+		if (!p)
+			return NULL;
+		v->v = p;
+		v->cap = cap;
+	}
+	return (char *)v->v + v->size * v->n++;
+}
+
+static int on_service(struct nlattr **tb, void *data)
+{
+	struct ipvs_service *s = vec_push(data);
+
+	return s ? parse_service(tb[IPVS_CMD_ATTR_SERVICE], s) : -ENOMEM;
+}
+
+struct dest_ctx {
+	struct vec v;
+	int af;
+};
+
+static int on_dest(struct nlattr **tb, void *data)
+{
+	struct dest_ctx *c = data;
+	struct ipvs_dest *d = vec_push(&c->v);
+
+	return d ? parse_dest(tb[IPVS_CMD_ATTR_DEST], c->af, d) : -ENOMEM;
+}
+
+int ipvs_nl_dump(struct ipvs_nl *nl, struct ipvs_table *out)
+{
+	struct vec svcs = { .size = sizeof(struct ipvs_service) };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = dump(nl, IPVS_CMD_GET_SERVICE, NULL, on_service, &svcs);
+	out->services = svcs.v;
+	out->nservices = svcs.n;
+	for (size_t i = 0; !rc && i < out->nservices; i++) {
+		struct ipvs_service *s = &out->services[i];
+		struct dest_ctx c = { .v = { .size = sizeof(struct ipvs_dest) }, .af = s->key.af };
+
+		rc = dump(nl, IPVS_CMD_GET_DEST, s, on_dest, &c);
+		s->dests = c.v.v;
+		s->ndests = c.v.n;
+	}
+	if (rc)
+		ipvs_table_free(out);
+	return rc;
+}
