@@ -54,7 +54,8 @@ static int word_put(struct lexer *lx, char c)
 	return 0;
 }
 
-static int word_end(struct lexer *lx, const struct cfg_loc *loc, bool quoted)
+static int word_add(struct lexer *lx, const char *s, size_t len, const struct cfg_loc *loc,
+		    bool quoted)
 {
 	struct cfg_arg *a;
 
@@ -68,11 +69,24 @@ static int word_end(struct lexer *lx, const struct cfg_loc *loc, bool quoted)
 		lx->capwords = cap;
 	}
 	a = &lx->words[lx->nwords++];
-	a->s = arena_strndup(lx->arena, lx->word ? lx->word : "", lx->wlen);
+	a->s = arena_strndup(lx->arena, s, len);
 	a->loc = *loc;
 	a->quoted = quoted;
-	lx->wlen = 0;
 	return a->s ? 0 : -ENOMEM;
+}
+
+static int word_end(struct lexer *lx, const struct cfg_loc *loc, bool quoted)
+{
+	int rc = word_add(lx, lx->word ? lx->word : "", lx->wlen, loc, quoted);
+
+	lx->wlen = 0;
+	return rc;
+}
+
+/* Bytes that may be copied as they are: not blank, quote, brace or '$'. */
+static bool plain_byte(unsigned char c)
+{
+	return c > ' ' && c != '"' && c != '\'' && c != '{' && c != '}' && c != '$';
 }
 
 /* Close the statement being read, if any, appending it at the current level. */
@@ -203,6 +217,7 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 
 	while (p < end && !rc) {
 		struct cfg_loc wloc;
+		const char *q;
 		bool quoted = false, in_word = true;
 		unsigned macro_depth = 0;
 
@@ -219,6 +234,15 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 			continue;
 		}
 		wloc = loc;
+		/* the common case: a plain word, copied once */
+		q = p;
+		while (q < end && plain_byte((unsigned char)*q))
+			q++;
+		if (q > p && (q == end || isspace((unsigned char)*q) || *q == '{' || *q == '}')) {
+			rc = word_add(lx, p, (size_t)(q - p), &wloc, false);
+			p = q;
+			continue;
+		}
 		while (p < end && in_word && !rc) {
 			char c = *p;
 

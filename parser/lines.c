@@ -424,11 +424,10 @@ static void decomment(struct line_src *ls)
 
 static int set_line(struct line_src *ls, const char *text, size_t len)
 {
-	if (strbuf_set(&ls->cur, text, len))
-		return -ENOMEM;
+	const char *nul = memchr(text, '\0', len);
+
 	/* an embedded NUL ends the line */
-	ls->cur.len = strlen(ls->cur.s);
-	return 0;
+	return strbuf_set(&ls->cur, text, nul ? (size_t)(nul - text) : len);
 }
 
 /* Generated text is located at the place that generated it. */
@@ -650,12 +649,12 @@ static int process(struct line_src *ls)
 				return LINE_SKIP;
 			}
 		}
-		if (!strncmp(s, "~SEQ", 4) || !strncmp(s, "~LST", 4)) {
+		if (s[0] == '~') {
+			if (strncmp(s, "~SEQ", 4) && strncmp(s, "~LST", 4))
+				break;
 			rc = start_repeat(ls);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
-		if (s[0] == '~')
-			break;
 		if (!macro_table_empty(ls->macros) && memchr(s, '$', ls->cur.len)) {
 			rc = expand(ls, &replaced);
 			if (rc)
@@ -671,7 +670,7 @@ static int process(struct line_src *ls)
 				   "parameter expansion does not end (does a definition use itself?)");
 			return LINE_SKIP;
 		}
-		if (!again && (rc = include_keyword(s, &pattern)) >= 0) {
+		if (!again && s[0] == 'i' && (rc = include_keyword(s, &pattern)) >= 0) {
 			rc = push_include(ls, pattern, (unsigned)rc);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
