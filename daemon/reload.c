@@ -78,5 +78,6 @@ void reload_start(struct supervisor *sup)
 	for (unsigned k = 0; k < CHILD_KINDS; k++)
 		if (child_proc_running(&sup->child[k]))
 			child_proc_send_config(&sup->child[k], slot);
+	supervisor_arm_apply_timeout(sup);
 	supervisor_check_settled(sup);
 }

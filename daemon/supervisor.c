@@ -14,6 +14,10 @@
 #include "daemon/supervisor.h"
 
 #define STOP_TIMEOUT_USEC (5 * 1000000ULL)
+/* A child that has not answered a CONFIG by then is hung: replace it (the
+ * new one inherits the current generation) rather than let reloads queue
+ * forever behind it. */
+#define APPLY_TIMEOUT_USEC (30 * 1000000ULL)
 
 static void supervisor_status(const struct supervisor *sup, char *buf, size_t len)
 {
@@ -41,6 +45,7 @@ void supervisor_check_settled(struct supervisor *sup)
 		if (c->enabled && (!child_proc_running(c) || c->answered < sup->generation))
 			return;
 	}
+	sup->apply_timer = sd_event_source_disable_unref(sup->apply_timer);
 	supervisor_status(sup, status, sizeof(status));
 	if (!sup->ready_sent || sup->reloading) {
 		log_info("%s: %s", sup->ready_sent ? "reload done" : "ready", status);
@@ -54,6 +59,32 @@ void supervisor_check_settled(struct supervisor *sup)
 		sup->reload_again = false;
 		reload_start(sup);
 	}
+}
+
+static int supervisor_on_apply_timeout(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct supervisor *sup = data;
+
+	sup->apply_timer = sd_event_source_disable_unref(sup->apply_timer);
+	for (unsigned k = 0; k < CHILD_KINDS; k++) {
+		struct child_proc *c = &sup->child[k];
+
+		if (child_proc_running(c) && c->answered < sup->generation) {
+			log_err("%s (pid %d) did not answer generation %" PRIu64
+				" in time; restarting it",
+				c->name, (int)c->pid, sup->generation);
+			kill(c->pid, SIGKILL);
+		}
+	}
+	return 0;
+}
+
+void supervisor_arm_apply_timeout(struct supervisor *sup)
+{
+	sup->apply_timer = sd_event_source_disable_unref(sup->apply_timer);
+	if (sd_event_add_time_relative(sup->event, &sup->apply_timer, CLOCK_MONOTONIC,
+				       APPLY_TIMEOUT_USEC, 0, supervisor_on_apply_timeout, sup) < 0)
+		log_warn("cannot arm the reload deadline; a hung child would stall reloads");
 }
 
 static bool supervisor_any_child(const struct supervisor *sup)
@@ -85,6 +116,7 @@ static void supervisor_stop(struct supervisor *sup, const char *why)
 	if (sup->stopping)
 		return;
 	sup->stopping = true;
+	sup->apply_timer = sd_event_source_disable_unref(sup->apply_timer);
 	sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
 	log_info("stopping (%s)", why);
 	for (unsigned k = 0; k < CHILD_KINDS; k++)
@@ -221,6 +253,7 @@ int supervisor_run(const struct vigild_opts *opts)
 	for (unsigned k = 0; k < CHILD_KINDS; k++)
 		child_proc_fini(&sup.child[k]);
 	sd_event_source_unref(sup.stop_timer);
+	sd_event_source_unref(sup.apply_timer);
 	for (unsigned i = 0; i < sizeof(sup.signals) / sizeof(sup.signals[0]); i++)
 		sd_event_source_unref(sup.signals[i]);
 	sd_event_unref(sup.event);

@@ -62,6 +62,7 @@ struct supervisor {
 	struct child_proc child[CHILD_KINDS];
 	sd_event_source *signals[3];
 	sd_event_source *stop_timer;
+	sd_event_source *apply_timer; /* a reload's deadline for the children */
 	bool ready_sent;     /* READY=1 sent for the initial config */
 	bool reloading;      /* RELOADING=1 sent, READY=1 not yet */
 	bool reload_again;   /* SIGHUP arrived during a reload */
@@ -77,6 +78,8 @@ int supervisor_run(const struct vigild_opts *opts);
 /* Called when a child answered or disappeared: sends READY=1 and STATUS=
  * once every enabled child runs the current generation. */
 void supervisor_check_settled(struct supervisor *sup);
+/* Give the children APPLY_TIMEOUT to answer the generation just sent. */
+void supervisor_arm_apply_timeout(struct supervisor *sup);
 /* Called when the last child is gone while stopping. */
 void supervisor_children_gone(struct supervisor *sup);
 
