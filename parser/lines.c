@@ -22,6 +22,8 @@
 #ifndef LINES_MAX_GENERATED
 #define LINES_MAX_GENERATED 20000000UL
 #endif
+/* Multi-line definitions in use at once (one inside the other). */
+#define MULTILINE_MAX_DEPTH 64
 /* Rounds of "expand, then look again for @, $NAME= and ~SEQ" on one line. */
 #define RECHECK_MAX 100
 
@@ -485,6 +487,14 @@ static int fetch(struct line_src *ls)
 			frame_pop(ls);
 			return LINE_SKIP;
 		}
+		if (++ls->generated >= LINES_MAX_GENERATED) {
+			if (ls->generated == LINES_MAX_GENERATED)
+				diag_error(ls->dl, &f->from,
+					   "definitions and ~SEQ/~LST make more than %lu lines",
+					   LINES_MAX_GENERATED);
+			frame_pop(ls);
+			return LINE_SKIP;
+		}
 		s = f->buf + f->pos;
 		len = strcspn(s, "\n");
 		f->pos += len + 1;
@@ -498,9 +508,11 @@ static int fetch(struct line_src *ls)
 			frame_pop(ls);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
-		if (++ls->generated == LINES_MAX_GENERATED) {
-			diag_error(ls->dl, &f->from, "~SEQ/~LST make more than %lu lines",
-				   LINES_MAX_GENERATED);
+		if (++ls->generated >= LINES_MAX_GENERATED) {
+			if (ls->generated == LINES_MAX_GENERATED)
+				diag_error(ls->dl, &f->from,
+					   "definitions and ~SEQ/~LST make more than %lu lines",
+					   LINES_MAX_GENERATED);
 			frame_pop(ls);
 			return LINE_SKIP;
 		}
@@ -555,8 +567,21 @@ static const char *current_pwd(struct line_src *ls)
 
 static int push_pending(struct line_src *ls, struct macro_expansion *ex)
 {
+	unsigned depth = 0;
 	int rc = 0;
 
+	for (size_t i = 0; i < ls->nframes; i++)
+		depth += ls->frames[i].kind == FRAME_LINES;
+	if (ex->npending && depth + ex->npending > MULTILINE_MAX_DEPTH) {
+		diag_error(ls->dl, &ls->loc,
+			   "multi-line definitions nested deeper than %d (does one use itself?)",
+			   MULTILINE_MAX_DEPTH);
+		for (unsigned i = 0; i < ex->npending; i++)
+			free(ex->pending[i]);
+		ls->cur.len = 0;
+		ls->cur.s[0] = '\0';
+		return 0;
+	}
 	for (unsigned i = 0; i < ex->npending; i++) {
 		struct frame *f = rc ? NULL : frame_push(ls, FRAME_LINES);
 

@@ -17,7 +17,7 @@ struct repeat {
 	/* ~LST: nvars names, then nsets rows of nvars values */
 	char **names;
 	char **values;
-	size_t nvars, nsets, set;
+	size_t nvars, nvalues, nsets, set;
 	char *body;
 };
 
@@ -28,7 +28,7 @@ void repeat_free(struct repeat *r)
 	free(r->var);
 	for (size_t i = 0; i < r->nvars; i++)
 		free(r->names[i]);
-	for (size_t i = 0; i < r->nvars * r->nsets; i++)
+	for (size_t i = 0; i < r->nvalues; i++)
 		free(r->values[i]);
 	free(r->names);
 	free(r->values);
@@ -140,7 +140,6 @@ static int add_word(char ***v, size_t *n, const char *s, size_t len)
 static int parse_lst(const char *line, struct repeat *r, const char **why)
 {
 	const char *p = skip_blanks(line + 4), *w;
-	size_t nvalues = 0;
 	char end;
 
 	if (*p++ != '(')
@@ -176,7 +175,7 @@ static int parse_lst(const char *line, struct repeat *r, const char **why)
 			p += strcspn(p, " \t,})");
 			if (++in_set > r->nvars)
 				return *why = "a ~LST value set has more values than parameters", 0;
-			if (add_word(&r->values, &nvalues, w, (size_t)(p - w)))
+			if (add_word(&r->values, &r->nvalues, w, (size_t)(p - w)))
 				return -ENOMEM;
 			p = skip_blanks(p);
 			if (*p == end || (*p == ')' && end == ','))
@@ -186,7 +185,7 @@ static int parse_lst(const char *line, struct repeat *r, const char **why)
 			p = skip_blanks(p + 1);
 		}
 		for (; in_set < r->nvars; in_set++)
-			if (add_word(&r->values, &nvalues, "", 0))
+			if (add_word(&r->values, &r->nvalues, "", 0))
 				return -ENOMEM;
 		r->nsets++;
 		if (*p == '}' && end == '}')
