@@ -26,7 +26,7 @@ int channel_send(int sock, const struct msg *m, int fd)
 		char space[CMSG_SPACE(sizeof(int))];
 	} control;
 	struct iovec iov;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n = msg_encode(m, buf, sizeof(buf));
 
 	if (n < 0)
@@ -76,12 +76,12 @@ int channel_recv(int sock, struct msg *m, int *fd, const char **why)
 		struct cmsghdr hdr;
 		char space[CMSG_SPACE(CHANNEL_MAX_FDS * sizeof(int))];
 	} control;
-	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec iov = {buf, sizeof(buf)};
 	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.space,
-		.msg_controllen = sizeof(control.space),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.space,
+	    .msg_controllen = sizeof(control.space),
 	};
 	int fds[CHANNEL_MAX_FDS];
 	unsigned nfds;

@@ -19,7 +19,7 @@
 
 static void child_reply(struct child *c, uint64_t generation, int error, const char *text)
 {
-	struct msg m = { .type = MSG_APPLIED };
+	struct msg m = {.type = MSG_APPLIED};
 	int rc;
 
 	m.u.applied.generation = generation;
@@ -170,10 +170,10 @@ static void child_fini(struct child *c)
 void child_main(const struct child_desc *desc, const struct child_start *start)
 {
 	struct child c = {
-		.desc = desc,
-		.sock = -1,
-		.slots = start->slots,
-		.slot = (int)start->slot,
+	    .desc = desc,
+	    .sock = -1,
+	    .slots = start->slots,
+	    .slot = (int)start->slot,
 	};
 	char text[MSG_TEXT_MAX + 1] = "";
 	int rc;

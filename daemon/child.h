@@ -31,13 +31,13 @@ struct child_desc {
 
 /* What the parent hands a child at fork. */
 struct child_start {
-	int sock;                 /* the child's end of the socketpair */
+	int sock; /* the child's end of the socketpair */
 	pid_t parent;
 	struct config_slots *slots; /* the inherited reservation */
-	unsigned slot;            /* the generation it starts with */
+	unsigned slot;		    /* the generation it starts with */
 	uint64_t generation;
 	const struct vigil_config *cfg;
-	struct log_opts log;      /* ident is replaced by the desc's */
+	struct log_opts log; /* ident is replaced by the desc's */
 };
 
 /* One child process's context. */
@@ -47,16 +47,16 @@ struct child {
 	sd_event_source *io, *sigterm, *sigint;
 	int sock;
 	struct config_slots *slots;
-	int slot;                 /* the running generation's slot */
+	int slot; /* the running generation's slot */
 	uint64_t generation;
 	const struct vigil_config *cfg;
-	void *priv;               /* the subsystem's own state (later issues) */
+	void *priv; /* the subsystem's own state (later issues) */
 };
 
 /* Run a child to the end and exit the process. Called in the child right
  * after fork(). */
 void child_main(const struct child_desc *desc, const struct child_start *start)
-	__attribute__((noreturn));
+    __attribute__((noreturn));
 
 extern const struct child_desc child_vrrp_desc;
 extern const struct child_desc child_check_desc;

@@ -16,6 +16,6 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 }
 
 const struct child_desc child_check_desc = {
-	.ident = "vigild-check",
-	.apply = child_check_apply,
+    .ident = "vigild-check",
+    .apply = child_check_apply,
 };

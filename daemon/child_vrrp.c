@@ -16,6 +16,6 @@ static int child_vrrp_apply(struct child *c, const struct vigil_config *next, ch
 }
 
 const struct child_desc child_vrrp_desc = {
-	.ident = "vigild-vrrp",
-	.apply = child_vrrp_apply,
+    .ident = "vigild-vrrp",
+    .apply = child_vrrp_apply,
 };

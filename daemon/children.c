@@ -69,8 +69,8 @@ static void child_proc_on_applied(struct child_proc *c, const struct msg_applied
 	struct config_slots *slots = &c->sup->slots;
 	/* Either the answer to the last CONFIG sent, or to the generation it
 	 * inherited at fork (which may come after a CONFIG was already sent). */
-	bool to_pending = c->pending_slot >= 0 &&
-			  slots->gen[c->pending_slot].generation == a->generation;
+	bool to_pending =
+	    c->pending_slot >= 0 && slots->gen[c->pending_slot].generation == a->generation;
 	bool to_inherited = !to_pending && c->slot >= 0 &&
 			    slots->gen[c->slot].generation == a->generation &&
 			    c->answered < a->generation;
@@ -130,8 +130,8 @@ static int child_proc_on_message(sd_event_source *s, int fd, uint32_t revents, v
 			child_proc_on_applied(c, &m.u.applied);
 			break;
 		case MSG_STATE:
-			log_debug("%s: state %" PRIu32 " of %s is %" PRIu32, c->name, m.u.state.kind,
-				  m.u.state.name, m.u.state.value);
+			log_debug("%s: state %" PRIu32 " of %s is %" PRIu32, c->name,
+				  m.u.state.kind, m.u.state.name, m.u.state.value);
 			break;
 		default:
 			log_warn("dropped an unexpected %s message from the %s (pid %d)",
@@ -237,13 +237,13 @@ int child_proc_spawn(struct child_proc *c)
 	}
 	if (pid == 0) {
 		struct child_start start = {
-			.sock = fds[1],
-			.parent = parent,
-			.slots = &sup->slots,
-			.slot = (unsigned)sup->current_slot,
-			.generation = g->generation,
-			.cfg = g->cfg,
-			.log = sup->opts->log,
+		    .sock = fds[1],
+		    .parent = parent,
+		    .slots = &sup->slots,
+		    .slot = (unsigned)sup->current_slot,
+		    .generation = g->generation,
+		    .cfg = g->cfg,
+		    .log = sup->opts->log,
 		};
 
 		child_main(child_desc_of(c->kind), &start);
@@ -256,7 +256,8 @@ int child_proc_spawn(struct child_proc *c)
 	config_slot_hold(&sup->slots, c->slot, c->holder);
 	rc = sd_event_add_io(sup->event, &c->io, c->sock, EPOLLIN, child_proc_on_message, c);
 	if (rc >= 0)
-		rc = sd_event_add_child(sup->event, &c->exited, pid, WEXITED, child_proc_on_exit, c);
+		rc =
+		    sd_event_add_child(sup->event, &c->exited, pid, WEXITED, child_proc_on_exit, c);
 	if (rc < 0) {
 		/* Without these we could neither hear nor reap it. */
 		log_err("cannot watch the %s: %s", c->name, strerror(-rc));
@@ -275,7 +276,7 @@ int child_proc_spawn(struct child_proc *c)
 void child_proc_send_config(struct child_proc *c, int slot)
 {
 	struct config_slots *slots = &c->sup->slots;
-	struct msg m = { .type = MSG_CONFIG };
+	struct msg m = {.type = MSG_CONFIG};
 	int rc;
 
 	config_slot_describe(slots, (unsigned)slot, &m.u.config);
@@ -294,7 +295,7 @@ void child_proc_send_config(struct child_proc *c, int slot)
 
 void child_proc_stop(struct child_proc *c)
 {
-	struct msg m = { .type = MSG_SHUTDOWN };
+	struct msg m = {.type = MSG_SHUTDOWN};
 
 	c->respawn_timer = sd_event_source_unref(c->respawn_timer);
 	if (!child_proc_running(c))

@@ -18,8 +18,7 @@ static size_t page_size(void)
 static void make_none(void *addr, size_t len)
 {
 	/* Replacing the mapping (rather than mprotect) also drops the pages. */
-	mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-	     0);
+	mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 }
 
 int config_slots_reserve(struct config_slots *s)
@@ -27,8 +26,8 @@ int config_slots_reserve(struct config_slots *s)
 	void *p;
 
 	memset(s, 0, sizeof(*s));
-	p = mmap(NULL, RESERVATION_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		 -1, 0);
+	p = mmap(NULL, RESERVATION_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+		 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	s->base = p;
@@ -69,7 +68,7 @@ int config_slots_load(struct config_slots *s, const char *path, const struct con
 		arena_free(a);
 		return rc;
 	}
-	s->gen[slot] = (struct config_gen){ .arena = a, .cfg = cfg, .generation = generation };
+	s->gen[slot] = (struct config_gen){.arena = a, .cfg = cfg, .generation = generation};
 	return slot;
 }
 
@@ -126,7 +125,8 @@ int config_slot_map(struct config_slots *s, const struct msg_config *mc, int mem
 		*why = "mapping length out of range";
 		return -EINVAL;
 	}
-	if (fstat(memfd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < mc->map_length) {
+	if (fstat(memfd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < mc->map_length) {
 		*why = "descriptor is not a config memfd of that size";
 		return -EINVAL;
 	}

@@ -10,7 +10,7 @@
 #include "daemon/log.h"
 
 /* See log.h for why this is process-wide. */
-static struct log_opts log_state = { .ident = "vigild" };
+static struct log_opts log_state = {.ident = "vigild"};
 static bool log_syslog_open;
 
 void log_open(const struct log_opts *opts)
@@ -78,14 +78,14 @@ static void log_emit(int priority, bool show_level, const char *fmt, va_list ap)
 		vsyslog(priority, fmt, ap);
 }
 
-#define LOG_FN(name, priority)                          \
-	void name(const char *fmt, ...)                  \
-	{                                                \
-		va_list ap;                              \
-                                                         \
-		va_start(ap, fmt);                       \
-		log_emit(priority, true, fmt, ap);       \
-		va_end(ap);                              \
+#define LOG_FN(name, priority)                                                                     \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+                                                                                                   \
+		va_start(ap, fmt);                                                                 \
+		log_emit(priority, true, fmt, ap);                                                 \
+		va_end(ap);                                                                        \
 	}
 
 LOG_FN(log_err, LOG_ERR)

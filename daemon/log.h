@@ -17,8 +17,8 @@
 
 struct log_opts {
 	const char *ident; /* "vigild", "vigild-vrrp", "vigild-check"; must outlive the log */
-	bool console;      /* stderr instead of syslog */
-	bool detail;       /* -D: debug messages and timestamps on the console */
+	bool console;	   /* stderr instead of syslog */
+	bool detail;	   /* -D: debug messages and timestamps on the console */
 };
 
 /* (Re)open the log for this process. Safe to call again after fork() to

@@ -42,7 +42,8 @@ static void usage(FILE *out)
 		"  -i, --config-id=ID         select @ID conditional lines\n"
 		"  -p, --pid=FILE             parent pidfile (default /run/vigild.pid)\n"
 		"  -r, --vrrp_pid=FILE        VRRP child pidfile (default /run/vigild_vrrp.pid)\n"
-		"  -c, --checkers_pid=FILE    checker child pidfile (default /run/vigild_checkers.pid)\n"
+		"  -c, --checkers_pid=FILE    checker child pidfile (default "
+		"/run/vigild_checkers.pid)\n"
 		"  -t, --config-test[=FILE]   check the configuration and exit:\n"
 		"                             0 valid, %d errors, %d unknown keywords only\n"
 		"  -v, --version              print the version\n"
@@ -61,20 +62,20 @@ struct cmdline {
 static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
 	static const struct option longopts[] = {
-		{ "use-file", required_argument, NULL, 'f' },
-		{ "vrrp", no_argument, NULL, 'P' },
-		{ "check", no_argument, NULL, 'C' },
-		{ "dont-fork", no_argument, NULL, 'n' },
-		{ "log-console", no_argument, NULL, 'l' },
-		{ "log-detail", no_argument, NULL, 'D' },
-		{ "config-id", required_argument, NULL, 'i' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "vrrp_pid", required_argument, NULL, 'r' },
-		{ "checkers_pid", required_argument, NULL, 'c' },
-		{ "config-test", optional_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"use-file", required_argument, NULL, 'f'},
+	    {"vrrp", no_argument, NULL, 'P'},
+	    {"check", no_argument, NULL, 'C'},
+	    {"dont-fork", no_argument, NULL, 'n'},
+	    {"log-console", no_argument, NULL, 'l'},
+	    {"log-detail", no_argument, NULL, 'D'},
+	    {"config-id", required_argument, NULL, 'i'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"vrrp_pid", required_argument, NULL, 'r'},
+	    {"checkers_pid", required_argument, NULL, 'c'},
+	    {"config-test", optional_argument, NULL, 't'},
+	    {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct vigild_opts *o = &cl->opts;
 	int ch;
@@ -85,16 +86,36 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	o->log.ident = "vigild";
 	while ((ch = getopt_long(argc, argv, "f:PCnlDi:p:r:c:t::vh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'f': o->config_path = optarg; break;
-		case 'P': o->run_vrrp = true; break;
-		case 'C': o->run_check = true; break;
-		case 'n': o->dont_fork = true; break;
-		case 'l': o->log.console = true; break;
-		case 'D': o->log.detail = true; break;
-		case 'i': o->config_id = optarg; break;
-		case 'p': o->pidfile = optarg; break;
-		case 'r': o->vrrp_pidfile = optarg; break;
-		case 'c': o->check_pidfile = optarg; break;
+		case 'f':
+			o->config_path = optarg;
+			break;
+		case 'P':
+			o->run_vrrp = true;
+			break;
+		case 'C':
+			o->run_check = true;
+			break;
+		case 'n':
+			o->dont_fork = true;
+			break;
+		case 'l':
+			o->log.console = true;
+			break;
+		case 'D':
+			o->log.detail = true;
+			break;
+		case 'i':
+			o->config_id = optarg;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'r':
+			o->vrrp_pidfile = optarg;
+			break;
+		case 'c':
+			o->check_pidfile = optarg;
+			break;
 		case 't':
 			cl->config_test = true;
 			cl->test_file = optarg;
@@ -119,14 +140,15 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	if (cl->test_file)
 		o->config_path = cl->test_file;
 	if (!o->config_path)
-		o->config_path = access(DEFAULT_CONFIG, F_OK) == 0 ? DEFAULT_CONFIG : FALLBACK_CONFIG;
+		o->config_path =
+		    access(DEFAULT_CONFIG, F_OK) == 0 ? DEFAULT_CONFIG : FALLBACK_CONFIG;
 	return 0;
 }
 
 static int config_test(const struct cmdline *cl)
 {
-	struct config_opts copts = { .config_id = cl->opts.config_id };
-	struct diag_list dl = { 0 };
+	struct config_opts copts = {.config_id = cl->opts.config_id};
+	struct diag_list dl = {0};
 	const struct vigil_config *cfg = NULL;
 	struct arena *a = arena_new(CONFIG_SLOT_SIZE);
 	int rc, code;
@@ -144,7 +166,8 @@ static int config_test(const struct cmdline *cl)
 	else
 		code = 0;
 	if (code == 0)
-		fprintf(stderr, "%s: configuration is valid (%u VRRP instances, %u virtual servers)\n",
+		fprintf(stderr,
+			"%s: configuration is valid (%u VRRP instances, %u virtual servers)\n",
 			cl->opts.config_path, cfg->vrrp.n_instances, cfg->lvs.n_virtual_servers);
 	diag_list_free(&dl);
 	arena_free(a);
@@ -166,7 +189,7 @@ static void ensure_std_fds(void)
 int main(int argc, char **argv)
 {
 	static char config_abs[PATH_MAX];
-	struct cmdline cl = { 0 };
+	struct cmdline cl = {0};
 	sigset_t mask;
 
 	if (parse_cmdline(argc, argv, &cl) < 0)

@@ -6,9 +6,9 @@
 #include "daemon/msg.h"
 
 /* Fixed body sizes, after the header. */
-#define CONFIG_BODY 32  /* u64 generation, u32 slot, u32 0, u64 map_length, u64 root_offset */
+#define CONFIG_BODY 32	/* u64 generation, u32 slot, u32 0, u64 map_length, u64 root_offset */
 #define APPLIED_BODY 16 /* u64 generation, i32 error, u16 text length, u16 0 */
-#define STATE_BODY 12   /* u32 kind, u32 value, u16 name length, u16 0 */
+#define STATE_BODY 12	/* u32 kind, u32 value, u16 name length, u16 0 */
 
 struct cursor {
 	unsigned char *p;
@@ -20,9 +20,18 @@ static void put(struct cursor *c, const void *v, size_t n)
 	c->p += n;
 }
 
-static void put_u16(struct cursor *c, uint16_t v) { put(c, &v, sizeof(v)); }
-static void put_u32(struct cursor *c, uint32_t v) { put(c, &v, sizeof(v)); }
-static void put_u64(struct cursor *c, uint64_t v) { put(c, &v, sizeof(v)); }
+static void put_u16(struct cursor *c, uint16_t v)
+{
+	put(c, &v, sizeof(v));
+}
+static void put_u32(struct cursor *c, uint32_t v)
+{
+	put(c, &v, sizeof(v));
+}
+static void put_u64(struct cursor *c, uint64_t v)
+{
+	put(c, &v, sizeof(v));
+}
 
 static uint16_t get_u16(const unsigned char *p)
 {
@@ -92,14 +101,14 @@ ssize_t msg_encode(const struct msg *m, void *buf, size_t len)
 {
 	size_t text_len, body = body_size(m->type, m, &text_len);
 	size_t total = MSG_HEADER_SIZE + body + text_len;
-	struct cursor c = { buf };
+	struct cursor c = {buf};
 
 	if (body == (size_t)-1 || text_len > MSG_TEXT_MAX)
 		return -EINVAL;
 	if (total > len)
 		return -ENOBUFS;
-	put(&c, &(uint8_t){ MSG_VERSION }, 1);
-	put(&c, &(uint8_t){ (uint8_t)m->type }, 1);
+	put(&c, &(uint8_t){MSG_VERSION}, 1);
+	put(&c, &(uint8_t){(uint8_t)m->type}, 1);
 	put_u16(&c, 0);
 	put_u32(&c, (uint32_t)total);
 	switch (m->type) {
@@ -229,7 +238,8 @@ int msg_decode(const void *buf, size_t len, unsigned nfds, struct msg *out, cons
 	}
 	/* Fixed-size messages must be exact; texts are checked per type. */
 	if (len < MSG_HEADER_SIZE + body ||
-	    ((out->type == MSG_CONFIG || out->type == MSG_SHUTDOWN) && len != MSG_HEADER_SIZE + body)) {
+	    ((out->type == MSG_CONFIG || out->type == MSG_SHUTDOWN) &&
+	     len != MSG_HEADER_SIZE + body)) {
 		*why = "wrong length for its type";
 		return -EBADMSG;
 	}

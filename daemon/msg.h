@@ -48,8 +48,8 @@ struct msg_config {
 
 struct msg_applied {
 	uint64_t generation;
-	int32_t error;                /* 0 = applied, else a negative errno */
-	char text[MSG_TEXT_MAX + 1];  /* why it failed, or a short summary; NUL-terminated */
+	int32_t error;		     /* 0 = applied, else a negative errno */
+	char text[MSG_TEXT_MAX + 1]; /* why it failed, or a short summary; NUL-terminated */
 };
 
 enum msg_state_kind {

@@ -15,8 +15,8 @@
 
 static int reload_load(struct supervisor *sup, uint64_t generation)
 {
-	struct config_opts copts = { .config_id = sup->opts->config_id };
-	struct diag_list dl = { .max = 200 };
+	struct config_opts copts = {.config_id = sup->opts->config_id};
+	struct diag_list dl = {.max = 200};
 	int slot;
 
 	slot = config_slots_load(&sup->slots, sup->opts->config_path, &copts, generation, &dl);

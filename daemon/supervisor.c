@@ -130,8 +130,7 @@ static void supervisor_stop(struct supervisor *sup, const char *why)
 		supervisor_on_stop_timeout(NULL, 0, sup);
 }
 
-static int supervisor_on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
-				void *data)
+static int supervisor_on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *data)
 {
 	struct supervisor *sup = data;
 
@@ -144,7 +143,7 @@ static int supervisor_on_signal(sd_event_source *s, const struct signalfd_siginf
 
 static int supervisor_setup_loop(struct supervisor *sup)
 {
-	static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+	static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
 	int rc = sd_event_new(&sup->event);
 
 	for (unsigned i = 0; rc >= 0 && i < sizeof(signals) / sizeof(signals[0]); i++)
@@ -200,7 +199,8 @@ static int supervisor_prepare(struct supervisor *sup)
 	}
 	rc = reload_initial(sup);
 	if (rc < 0)
-		startup_error(sup, "not starting: %s cannot be used (check it with vigild -t -f %s)",
+		startup_error(sup,
+			      "not starting: %s cannot be used (check it with vigild -t -f %s)",
 			      opts->config_path, opts->config_path);
 	return rc;
 }
@@ -235,7 +235,7 @@ static int supervisor_start(struct supervisor *sup)
 
 int supervisor_run(const struct vigild_opts *opts)
 {
-	struct supervisor sup = { .opts = opts, .current_slot = -1 };
+	struct supervisor sup = {.opts = opts, .current_slot = -1};
 	int rc;
 
 	for (unsigned k = 0; k < CHILD_KINDS; k++)

@@ -20,13 +20,13 @@
 
 /* What the command line asked for. Strings are borrowed from argv. */
 struct vigild_opts {
-	const char *config_path; /* absolute, resolved before daemonising */
-	const char *config_id;   /* -i, or NULL */
-	const char *pidfile;     /* -p */
-	const char *vrrp_pidfile;   /* -r */
-	const char *check_pidfile;  /* -c */
-	bool run_vrrp, run_check;   /* -P / -C; both when neither is given */
-	bool dont_fork;             /* -n */
+	const char *config_path;   /* absolute, resolved before daemonising */
+	const char *config_id;	   /* -i, or NULL */
+	const char *pidfile;	   /* -p */
+	const char *vrrp_pidfile;  /* -r */
+	const char *check_pidfile; /* -c */
+	bool run_vrrp, run_check;  /* -P / -C; both when neither is given */
+	bool dont_fork;		   /* -n */
 	struct log_opts log;
 };
 
@@ -42,12 +42,12 @@ struct child_proc {
 	const char *pidfile; /* borrowed from the options */
 	unsigned holder;     /* its enum config_holder bit */
 	bool enabled;
-	pid_t pid;           /* 0 when not running */
-	int sock;            /* our end of the socketpair, -1 when not running */
+	pid_t pid; /* 0 when not running */
+	int sock;  /* our end of the socketpair, -1 when not running */
 	sd_event_source *io, *exited, *respawn_timer;
-	int slot;            /* generation it runs, -1 if none */
-	int pending_slot;    /* generation sent but not yet answered, -1 if none */
-	uint64_t answered;   /* last generation it answered APPLIED for (ok or not) */
+	int slot;	       /* generation it runs, -1 if none */
+	int pending_slot;      /* generation sent but not yet answered, -1 if none */
+	uint64_t answered;     /* last generation it answered APPLIED for (ok or not) */
 	uint64_t started_usec; /* CLOCK_MONOTONIC */
 	unsigned quick_deaths; /* consecutive short lives, for the respawn backoff */
 };
@@ -63,9 +63,9 @@ struct supervisor {
 	sd_event_source *signals[3];
 	sd_event_source *stop_timer;
 	sd_event_source *apply_timer; /* a reload's deadline for the children */
-	bool ready_sent;     /* READY=1 sent for the initial config */
-	bool reloading;      /* RELOADING=1 sent, READY=1 not yet */
-	bool reload_again;   /* SIGHUP arrived during a reload */
+	bool ready_sent;	      /* READY=1 sent for the initial config */
+	bool reloading;		      /* RELOADING=1 sent, READY=1 not yet */
+	bool reload_again;	      /* SIGHUP arrived during a reload */
 	bool stopping;
 	int exit_code;
 };

@@ -23,14 +23,13 @@ static size_t encode(const struct msg *m, unsigned char *buf)
 
 static void test_config_round_trip(void **state)
 {
-	struct msg m = { .type = MSG_CONFIG }, out;
+	struct msg m = {.type = MSG_CONFIG}, out;
 	unsigned char buf[MSG_MAX_SIZE];
 	const char *why = NULL;
 	size_t n;
 
-	m.u.config = (struct msg_config){
-		.generation = 7, .slot = 2, .map_length = 8192, .root_offset = 16
-	};
+	m.u.config =
+	    (struct msg_config){.generation = 7, .slot = 2, .map_length = 8192, .root_offset = 16};
 	n = encode(&m, buf);
 	assert_int_equal(n, MSG_HEADER_SIZE + 32);
 	assert_int_equal(msg_decode(buf, n, 1, &out, &why), 0);
@@ -43,7 +42,7 @@ static void test_config_round_trip(void **state)
 
 static void test_applied_round_trip(void **state)
 {
-	struct msg m = { .type = MSG_APPLIED }, out;
+	struct msg m = {.type = MSG_APPLIED}, out;
 	unsigned char buf[MSG_MAX_SIZE];
 	const char *why = NULL;
 	size_t n;
@@ -61,7 +60,7 @@ static void test_applied_round_trip(void **state)
 
 static void test_state_and_shutdown_round_trip(void **state)
 {
-	struct msg m = { .type = MSG_STATE }, out;
+	struct msg m = {.type = MSG_STATE}, out;
 	unsigned char buf[MSG_MAX_SIZE];
 	const char *why = NULL;
 	size_t n;
@@ -75,7 +74,7 @@ static void test_state_and_shutdown_round_trip(void **state)
 	assert_int_equal(out.u.state.value, 2);
 	assert_string_equal(out.u.state.name, "VI_1");
 
-	m = (struct msg){ .type = MSG_SHUTDOWN };
+	m = (struct msg){.type = MSG_SHUTDOWN};
 	n = encode(&m, buf);
 	assert_int_equal(n, MSG_HEADER_SIZE);
 	assert_int_equal(msg_decode(buf, n, 0, &out, &why), 0);
@@ -84,7 +83,7 @@ static void test_state_and_shutdown_round_trip(void **state)
 
 static void test_encode_refuses(void **state)
 {
-	struct msg m = { .type = 99 };
+	struct msg m = {.type = 99};
 	unsigned char buf[MSG_MAX_SIZE];
 
 	assert_int_equal(msg_encode(&m, buf, sizeof(buf)), -EINVAL);
@@ -106,7 +105,7 @@ static void expect_bad(const unsigned char *buf, size_t len, unsigned nfds, cons
 
 static void test_decode_refuses(void **state)
 {
-	struct msg m = { .type = MSG_APPLIED };
+	struct msg m = {.type = MSG_APPLIED};
 	unsigned char buf[MSG_MAX_SIZE], bad[MSG_MAX_SIZE];
 	uint32_t len32;
 	uint16_t len16;
@@ -149,12 +148,12 @@ static void test_decode_refuses(void **state)
 
 static void test_decode_refuses_config(void **state)
 {
-	struct msg m = { .type = MSG_CONFIG };
+	struct msg m = {.type = MSG_CONFIG};
 	unsigned char buf[MSG_MAX_SIZE], bad[MSG_MAX_SIZE];
 	uint32_t len32;
 	size_t n;
 
-	m.u.config = (struct msg_config){ .generation = 1, .map_length = 4096, .root_offset = 0 };
+	m.u.config = (struct msg_config){.generation = 1, .map_length = 4096, .root_offset = 0};
 	n = encode(&m, buf);
 	expect_bad(buf, n, 0, "file descriptors");
 	expect_bad(buf, n, 2, "file descriptors");
@@ -178,7 +177,7 @@ static void test_decode_refuses_config(void **state)
  * decodes or is refused with a reason; none crashes (ASan watches). */
 static void test_decode_never_crashes(void **state)
 {
-	struct msg m = { .type = MSG_STATE }, out;
+	struct msg m = {.type = MSG_STATE}, out;
 	unsigned char buf[MSG_MAX_SIZE], bad[MSG_MAX_SIZE];
 	size_t n;
 
@@ -207,13 +206,13 @@ static void test_decode_never_crashes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_round_trip),
-		cmocka_unit_test(test_applied_round_trip),
-		cmocka_unit_test(test_state_and_shutdown_round_trip),
-		cmocka_unit_test(test_encode_refuses),
-		cmocka_unit_test(test_decode_refuses),
-		cmocka_unit_test(test_decode_refuses_config),
-		cmocka_unit_test(test_decode_never_crashes),
+	    cmocka_unit_test(test_config_round_trip),
+	    cmocka_unit_test(test_applied_round_trip),
+	    cmocka_unit_test(test_state_and_shutdown_round_trip),
+	    cmocka_unit_test(test_encode_refuses),
+	    cmocka_unit_test(test_decode_refuses),
+	    cmocka_unit_test(test_decode_refuses_config),
+	    cmocka_unit_test(test_decode_never_crashes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
