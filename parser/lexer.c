@@ -217,7 +217,7 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 
 	while (p < end && !rc) {
 		struct cfg_loc wloc;
-		const char *q;
+		const char *run;
 		bool quoted = false, in_word = true;
 		unsigned macro_depth = 0;
 
@@ -235,12 +235,13 @@ static int lex_line(struct lexer *lx, const struct src_line *sl)
 		}
 		wloc = loc;
 		/* the common case: a plain word, copied once */
-		q = p;
-		while (q < end && plain_byte((unsigned char)*q))
-			q++;
-		if (q > p && (q == end || isspace((unsigned char)*q) || *q == '{' || *q == '}')) {
-			rc = word_add(lx, p, (size_t)(q - p), &wloc, false);
-			p = q;
+		run = p;
+		while (run < end && plain_byte((unsigned char)*run))
+			run++;
+		if (run > p &&
+		    (run == end || isspace((unsigned char)*run) || *run == '{' || *run == '}')) {
+			rc = word_add(lx, p, (size_t)(run - p), &wloc, false);
+			p = run;
 			continue;
 		}
 		while (p < end && in_word && !rc) {
