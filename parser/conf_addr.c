@@ -329,6 +329,13 @@ void conf_route_line(struct conf_ctx *ctx, const struct cfg_node *n, enum vrrp_a
 	}
 	if (!r->family)
 		r->family = AF_INET; /* keepalived: IPv4 unless something says IPv6 */
+	/* keepalived 2.2.7 watches a route through its interface and fails its
+	 * config test when it cannot. */
+	if (!bad && !r->dev && !r->no_track && !r->has_nexthops) {
+		conf_error(ctx, n, 0, "route has no 'dev', so it cannot be tracked (add 'dev IFNAME' "
+				      "or 'no_track')");
+		bad = true;
+	}
 	if (bad)
 		return;
 	if (list->last)
