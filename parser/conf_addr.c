@@ -54,6 +54,16 @@ static int addr_option(struct conf_ctx *ctx, const struct cfg_node *n, unsigned 
 	else if (!strcmp(w, "no_track")) a->no_track = true;
 	else if (!strcmp(w, "use_vmac") && where == VRRP_ADDR_VIRTUAL) a->use_vmac = true;
 	else {
+		static const char *const with_value[] = { "dev", "label", "scope", "track_group", "peer",
+							  "brd", "broadcast", "preferred_lft", NULL };
+		int k = 0;
+
+		while (with_value[k] && strcmp(with_value[k], w))
+			k++;
+		if (!with_value[k]) {
+			conf_error(ctx, n, i, "unknown option '%s' for an address", w);
+			return -1;
+		}
 		if (!need(ctx, n, i + 1))
 			return -1;
 		*ip = ++i;
