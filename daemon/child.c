@@ -203,6 +203,8 @@ void child_main(const struct child_desc *desc, const struct child_start *start)
 	rc = sd_event_loop(c.event);
 	if (rc < 0)
 		log_err("event loop failed: %s", strerror(-rc));
+	if (desc->stop)
+		desc->stop(&c);
 	child_fini(&c);
 	exit(rc < 0 ? 1 : 0);
 }

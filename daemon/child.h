@@ -27,6 +27,10 @@ struct child_desc {
 	 * first time). Write a one-line summary, or why it failed, into @text.
 	 * Returns 0, or a negative errno: the previous config stays. */
 	int (*apply)(struct child *c, const struct vigil_config *next, char *text, size_t len);
+	/* Called once when the child is stopping (SIGTERM, SHUTDOWN, parent
+	 * gone), after the event loop has returned and before it is freed:
+	 * give up what this child holds (VIPs, IPVS services). May be NULL. */
+	void (*stop)(struct child *c);
 };
 
 /* What the parent hands a child at fork. */
