@@ -1,0 +1,45 @@
+/* The health-check engine of the checker child: probes real servers and
+ * reports verdicts. The IPVS side (daemon/child_check.c) turns verdicts into
+ * the desired table; this module knows nothing of IPVS.
+ *
+ * Identity: a real server of a virtual server is known by the virtual
+ * server's key (address/port/protocol, fwmark or group name) and the real
+ * server's address and port, not by pointer, so state survives a reload
+ * into a new config generation.
+ */
+#ifndef VIGIL_CHECKERS_CHECKERS_H
+#define VIGIL_CHECKERS_CHECKERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "parser/config.h"
+
+struct checkers;
+
+struct checkers_ops {
+	/* The verdict on @rs of @vs changed: up/down, or its effective weight
+	 * (MISC_CHECK misc_dynamic, FILE_CHECK). Pointers are into the config
+	 * generation currently running. Called from the event loop. */
+	void (*rs_changed)(void *data, const struct lvs_virtual_server *vs,
+			   const struct lvs_real_server *rs, bool up, uint32_t weight);
+};
+
+/* Start checking every real server of @cfg. Initial verdicts follow
+ * keepalived: up, except `alpha` real servers, which start down. */
+int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct checkers_ops *ops,
+		 void *data, struct checkers **out);
+
+/* Move to a new config generation: unchanged real servers keep their state
+ * and schedule (no flap), new ones start, removed ones stop. */
+int checkers_reload(struct checkers *c, const struct vigil_config *next);
+
+/* The current verdict on @rs of @vs (pointers of the running generation). */
+void checkers_rs_status(const struct checkers *c, const struct lvs_virtual_server *vs,
+			const struct lvs_real_server *rs, bool *up, uint32_t *weight);
+
+void checkers_free(struct checkers *c);
+
+#endif
