@@ -62,7 +62,7 @@ static void kw_retry(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 
 static void kw_nb_get_retry(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
-	lvs_test_fail(ctx, n, 0, "nb_get_retry is deprecated - please use 'retry'");
+	conf_strict(ctx, n, 0, "nb_get_retry is deprecated - please use 'retry'");
 	kw_retry(ctx, n, obj);
 }
 
@@ -309,7 +309,7 @@ static void kw_misc_path(struct conf_ctx *ctx, const struct cfg_node *n, void *o
 	struct lvs_script *s = &CK(obj)->u.misc.script;
 
 	if (s->cmd)
-		lvs_test_fail(ctx, n, 1, "misc_path already specified - replacing");
+		conf_strict(ctx, n, 1, "misc_path already specified - replacing");
 	if (conf_str(ctx, n, 1, &s->cmd) == 0)
 		conf_loc(ctx, &n->loc, &s->loc);
 }
@@ -444,16 +444,17 @@ static void checker_end(struct conf_ctx *ctx, const struct cfg_node *n,
 	struct lvs_checker *c = &cb->c;
 
 	if (c->type == LVS_CHECK_MISC && !c->u.misc.script.cmd) {
-		lvs_test_fail(ctx, n, 0, "MISC_CHECK has no misc_path - skipping");
+		conf_strict(ctx, n, 0, "MISC_CHECK has no misc_path - skipping");
 		cb->dropped = true;
 	} else if (c->type == LVS_CHECK_FILE && !c->u.file.track_file) {
-		lvs_test_fail(ctx, n, 0, "FILE_CHECK has no track_file specified - ignoring");
+		conf_strict(ctx, n, 0, "FILE_CHECK has no track_file specified - ignoring");
 		cb->dropped = true;
 	} else if (c->type == LVS_CHECK_UDP &&
 		   c->u.udp.min_reply_length > c->u.udp.max_reply_length) {
-		lvs_test_fail(ctx, n, 0,
-			      "UDP_CHECK min_reply_length %u > max_reply_length %u - will always fail",
-			      c->u.udp.min_reply_length, c->u.udp.max_reply_length);
+		conf_strict(
+		    ctx, n, 0,
+		    "UDP_CHECK min_reply_length %u > max_reply_length %u - will always fail",
+		    c->u.udp.min_reply_length, c->u.udp.max_reply_length);
 	}
 	if (c->type == LVS_CHECK_MISC && !cb->dropped)
 		ctx->cfg->lvs.n_scripts++;

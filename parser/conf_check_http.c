@@ -174,7 +174,7 @@ void lvs_http_kw_url(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 	conf_loc(ctx, &n->loc, &ub->url.loc);
 	kw_dispatch(ctx, n->child, &url_table, ub);
 	if (!ub->url.path) {
-		lvs_test_fail(ctx, n, 0, "HTTP/SSL_GET checker url has no path - ignoring");
+		conf_strict(ctx, n, 0, "HTTP/SSL_GET checker url has no path - ignoring");
 		return;
 	}
 	if (!ub->has_status)
@@ -190,7 +190,7 @@ void lvs_http_end(struct conf_ctx *ctx, const struct cfg_node *n, struct lvs_che
 
 	LVS_LIST_REVERSE(struct lvs_url, h->urls);
 	if (!h->n_urls) {
-		lvs_test_fail(ctx, n, 0, "HTTP/SSL_GET checker has no urls specified - ignoring");
+		conf_strict(ctx, n, 0, "HTTP/SSL_GET checker has no urls specified - ignoring");
 		cb->dropped = true;
 	}
 }

@@ -42,32 +42,12 @@ const char *lvs_protocol_name(enum lvs_protocol p)
 	}
 }
 
-void lvs_test_fail_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_addv(ctx->dl, LVS_DIAG_TEST, loc, fmt, ap);
-	va_end(ap);
-}
-
-void lvs_test_fail(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, const char *fmt,
-		   ...)
-{
-	const struct cfg_loc *loc = i < n->argc ? &n->args[i].loc : &n->loc;
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_addv(ctx->dl, LVS_DIAG_TEST, loc, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- SSL { } ---- */
 
 static void ssl_file(struct conf_ctx *ctx, const struct cfg_node *n, const char **field)
 {
 	if (*field)
-		lvs_test_fail(ctx, n, 0, "SSL %s already specified - replacing", n->args[0].s);
+		conf_strict(ctx, n, 0, "SSL %s already specified - replacing", n->args[0].s);
 	conf_str(ctx, n, 1, field);
 }
 
@@ -106,7 +86,7 @@ static void kw_ssl(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 
 	(void)obj;
 	if (l->ssl)
-		lvs_test_fail(ctx, n, 0, "SSL context already specified - replacing");
+		conf_strict(ctx, n, 0, "SSL context already specified - replacing");
 	ssl = conf_alloc(ctx, n, sizeof(*ssl));
 	if (!ssl)
 		return;

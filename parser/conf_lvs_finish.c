@@ -1,7 +1,7 @@
 /* Once everything is read: each virtual server's defaults, inheritance down
  * to real servers and checkers, and the consistency rules keepalived 2.2.7
  * applies in validate_check_config() (each correction there fails
- * "keepalived -t", so each is reported with LVS_DIAG_TEST here). */
+ * "keepalived -t", so each is reported with conf_strict_at() here). */
 #include "build-config.h"
 
 #include <stdlib.h>
@@ -38,9 +38,10 @@ static bool family_ok(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
 		vs->family = rs->addr.family;
 	if (vs->family == rs->addr.family)
 		return true;
-	lvs_test_fail_at(ctx, &rs->loc,
-			 "address family of virtual server and %s server %s don't match - skipping %s server",
-			 what, vaddr_format(&rs->addr, a, sizeof(a)), what);
+	conf_strict_at(
+	    ctx, &rs->loc,
+	    "address family of virtual server and %s server %s don't match - skipping %s server",
+	    what, vaddr_format(&rs->addr, a, sizeof(a)), what);
 	return false;
 }
 
@@ -89,37 +90,53 @@ static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const c
 
 	if (vs->ha_suspend && (vs->kind == LVS_VS_FWMARK ||
 			       (vs->kind == LVS_VS_GROUP && vs->group->n_fwmarks))) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: cannot use ha_suspend with fwmarks - clearing ha_suspend", name);
+		conf_strict_at(
+		    ctx, &vs->loc,
+		    "virtual server %s: cannot use ha_suspend with fwmarks - clearing ha_suspend",
+		    name);
 		vs->ha_suspend = false;
 	}
 	if (by_addr && !(vb->set & LVS_SET_PROTOCOL)) {
 		/* The kernel takes protocol 0 as UDP; keepalived says so. */
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: no protocol set - defaulting to UDP", name);
+		conf_strict_at(ctx, &vs->loc,
+			       "virtual server %s: no protocol set - defaulting to UDP", name);
 		vs->protocol = LVS_PROTO_UDP;
 	}
 	if (by_addr && vs->one_packet && vs->protocol != LVS_PROTO_UDP) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: one packet scheduling requires UDP - resetting", name);
+		conf_strict_at(ctx, &vs->loc,
+			       "virtual server %s: one packet scheduling requires UDP - resetting",
+			       name);
 		vs->one_packet = false;
 	}
 	if (vs->kind == LVS_VS_ADDR && !vs->persistence_timeout && !vs->port) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: zero port only valid for persistent services - setting", name);
+		conf_strict_at(
+		    ctx, &vs->loc,
+		    "virtual server %s: zero port only valid for persistent services - setting",
+		    name);
 		vs->persistence_timeout = LVS_PERSISTENCE_DEFAULT;
 	}
 	if (vs->kind == LVS_VS_GROUP && !vs->persistence_timeout) {
 		for (const struct lvs_vsg_entry *e = vs->group->ranges; e; e = e->next) {
 			if (!e->port) {
-				lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: zero port only valid for persistent services - setting", name);
+				conf_strict_at(ctx, &vs->loc,
+					       "virtual server %s: zero port only valid for "
+					       "persistent services - setting",
+					       name);
 				vs->persistence_timeout = LVS_PERSISTENCE_DEFAULT;
 				break;
 			}
 		}
 	}
 	if (fwmark_only && (vb->set & LVS_SET_PROTOCOL)) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: protocol specified for fwmark - protocol will be ignored", name);
+		conf_strict_at(
+		    ctx, &vs->loc,
+		    "virtual server %s: protocol specified for fwmark - protocol will be ignored",
+		    name);
 		vs->protocol = LVS_PROTO_NONE;
 	}
 	if (!vs->sched) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: no scheduler set, setting default 'wlc'", name);
+		conf_strict_at(ctx, &vs->loc,
+			       "virtual server %s: no scheduler set, setting default 'wlc'", name);
 		vs->sched = "wlc";
 	}
 	if (!(vb->set & LVS_SET_DELAY_LOOP))
@@ -137,7 +154,10 @@ static void rs_inherit(struct conf_ctx *ctx, struct lvs_vs_build *vb, struct lvs
 
 	if (!(rb->set & LVS_SET_FWD)) {
 		if (!(vb->set & LVS_SET_FWD)) {
-			lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: no forwarding method set, setting default NAT", name);
+			conf_strict_at(
+			    ctx, &vs->loc,
+			    "virtual server %s: no forwarding method set, setting default NAT",
+			    name);
 			vs->fwd.method = LVS_FWD_NAT;
 			vb->set |= LVS_SET_FWD;
 		}
@@ -182,14 +202,17 @@ static void rs_port(struct conf_ctx *ctx, const struct lvs_virtual_server *vs,
 	}
 	if (vs->kind == LVS_VS_FWMARK) {
 		if (rs->port)
-			lvs_test_fail_at(ctx, &rs->loc, "fwmark virtual server %s, server %s has port specified - clearing",
-					 name, vaddr_format(&rs->addr, a, sizeof(a)));
+			conf_strict_at(
+			    ctx, &rs->loc,
+			    "fwmark virtual server %s, server %s has port specified - clearing",
+			    name, vaddr_format(&rs->addr, a, sizeof(a)));
 		rs->port = 0;
 	} else if (!rs->port) {
 		rs->port = vs->port;
 	} else if (rs->port != vs->port) {
-		lvs_test_fail_at(ctx, &rs->loc, "virtual server %s and server %s ports don't match - resetting",
-				 name, vaddr_format(&rs->addr, a, sizeof(a)));
+		conf_strict_at(ctx, &rs->loc,
+			       "virtual server %s and server %s ports don't match - resetting",
+			       name, vaddr_format(&rs->addr, a, sizeof(a)));
 		rs->port = vs->port;
 	}
 }
@@ -296,8 +319,10 @@ static void drop_duplicates(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
 			pp = &rs->next;
 			continue;
 		}
-		lvs_test_fail_at(ctx, &rs->loc, "virtual server %s: real server [%s]:%u is duplicated - removing second rs",
-				 name, vaddr_format(&rs->addr, a, sizeof(a)), rs->port);
+		conf_strict_at(
+		    ctx, &rs->loc,
+		    "virtual server %s: real server [%s]:%u is duplicated - removing second rs",
+		    name, vaddr_format(&rs->addr, a, sizeof(a)), rs->port);
 		*pp = rs->next;
 		vs->n_real_servers--;
 	}
@@ -311,16 +336,20 @@ static void quorum_rules(struct conf_ctx *ctx, struct lvs_virtual_server *vs, co
 	for (const struct lvs_real_server *rs = vs->real_servers; rs; rs = rs->next)
 		weight_sum += rs->weight;
 	if (vs->quorum > weight_sum) {
-		lvs_test_fail_at(ctx, &vs->loc, "quorum %u for virtual server %s exceeds total weight of real servers %llu, reducing quorum",
-				 vs->quorum, name, (unsigned long long)weight_sum);
+		conf_strict_at(ctx, &vs->loc,
+			       "quorum %u for virtual server %s exceeds total weight of real "
+			       "servers %llu, reducing quorum",
+			       vs->quorum, name, (unsigned long long)weight_sum);
 		vs->quorum = (uint32_t)weight_sum;
 	}
 	if (vs->hysteresis >= vs->quorum && (vs->hysteresis || vs->quorum)) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: hysteresis %u >= quorum %u; reducing hysteresis",
-				 name, vs->hysteresis, vs->quorum);
+		conf_strict_at(ctx, &vs->loc,
+			       "virtual server %s: hysteresis %u >= quorum %u; reducing hysteresis",
+			       name, vs->hysteresis, vs->quorum);
 		vs->hysteresis = vs->quorum ? vs->quorum - 1 : 0;
 	} else if (vs->quorum == 0) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s: quorum 0 leaves hysteresis undefined", name);
+		conf_strict_at(ctx, &vs->loc,
+			       "virtual server %s: quorum 0 leaves hysteresis undefined", name);
 	}
 }
 
@@ -332,7 +361,8 @@ void lvs_finish_virtual_server(struct conf_ctx *ctx, struct lvs_vs_build *vb)
 	vs_name(vs, name, sizeof(name));
 	families(ctx, vs);
 	if (!vs->n_real_servers) {
-		lvs_test_fail_at(ctx, &vs->loc, "virtual server %s has no real servers - ignoring", name);
+		conf_strict_at(ctx, &vs->loc, "virtual server %s has no real servers - ignoring",
+			       name);
 		return;
 	}
 	service_rules(ctx, vb, name);
@@ -346,7 +376,10 @@ void lvs_finish_virtual_server(struct conf_ctx *ctx, struct lvs_vs_build *vb)
 		rs_port(ctx, vs, &sb->rs, name);
 		for (const struct lvs_real_server *rs = vs->real_servers; rs; rs = rs->next) {
 			if (rs_same(rs, &sb->rs) && rs->inhibit_on_failure != sb->rs.inhibit_on_failure) {
-				lvs_test_fail_at(ctx, &sb->rs.loc, "virtual server %s: sorry server matches a real server but inhibit setting differs", name);
+				conf_strict_at(ctx, &sb->rs.loc,
+					       "virtual server %s: sorry server matches a real "
+					       "server but inhibit setting differs",
+					       name);
 				sb->rs.inhibit_on_failure = rs->inhibit_on_failure;
 			}
 		}

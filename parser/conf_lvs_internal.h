@@ -51,15 +51,9 @@ struct lvs_checker_build {
 	bool dropped;
 };
 
-/* Severity for problems keepalived corrects and runs with, but which make
- * "keepalived -t" fail (it reports them through report_config_error): a
- * warning that still fails a config test, like an unknown keyword. */
-#define LVS_DIAG_TEST DIAG_UNKNOWN
-
-void lvs_test_fail_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void lvs_test_fail(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, const char *fmt,
-		   ...) __attribute__((format(printf, 4, 5)));
+/* Problems keepalived corrects and runs with, but which make "keepalived -t"
+ * fail (it reports them through report_config_error), are reported with
+ * conf_strict() / conf_strict_at() (DIAG_STRICT). */
 
 /* Keyword tables, one per block. */
 extern const struct kw_table lvs_vs_table;

@@ -52,7 +52,7 @@ static void kw_smtp_alert(struct conf_ctx *ctx, const struct cfg_node *n, void *
 static void kw_notify_up(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	if (RS(obj)->notify_up)
-		lvs_test_fail(ctx, n, 1, "notify_up script already specified - ignoring");
+		conf_strict(ctx, n, 1, "notify_up script already specified - ignoring");
 	else
 		RS(obj)->notify_up = lvs_parse_script(ctx, n);
 }
@@ -60,7 +60,7 @@ static void kw_notify_up(struct conf_ctx *ctx, const struct cfg_node *n, void *o
 static void kw_notify_down(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	if (RS(obj)->notify_down)
-		lvs_test_fail(ctx, n, 1, "notify_down script already specified - ignoring");
+		conf_strict(ctx, n, 1, "notify_down script already specified - ignoring");
 	else
 		RS(obj)->notify_down = lvs_parse_script(ctx, n);
 }

@@ -198,8 +198,8 @@ static void kw_sched_flag(struct conf_ctx *ctx, const struct cfg_node *n, void *
 		else if (strcmp(w + 2, "-port") == 0 && strncmp(w, s, 2) == 0)
 			vs->sched_flags |= LVS_SCHED_FLAG_2;
 	} else
-		lvs_test_fail(ctx, n, 0, "%s only applies to the %.2s scheduler - ignoring", w,
-			      strcmp(w, "hashed") ? w : "sh");
+		conf_strict(ctx, n, 0, "%s only applies to the %.2s scheduler - ignoring", w,
+			    strcmp(w, "hashed") ? w : "sh");
 }
 
 static void kw_lvs_method(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
@@ -294,7 +294,7 @@ static void kw_omega(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 static void kw_quorum_up(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	if (VS(obj)->quorum_up)
-		lvs_test_fail(ctx, n, 1, "quorum_up script already specified - ignoring");
+		conf_strict(ctx, n, 1, "quorum_up script already specified - ignoring");
 	else
 		VS(obj)->quorum_up = lvs_parse_script(ctx, n);
 }
@@ -302,7 +302,7 @@ static void kw_quorum_up(struct conf_ctx *ctx, const struct cfg_node *n, void *o
 static void kw_quorum_down(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	if (VS(obj)->quorum_down)
-		lvs_test_fail(ctx, n, 1, "quorum_down script already specified - ignoring");
+		conf_strict(ctx, n, 1, "quorum_down script already specified - ignoring");
 	else
 		VS(obj)->quorum_down = lvs_parse_script(ctx, n);
 }
@@ -339,7 +339,8 @@ static void kw_sorry_server_inhibit(struct conf_ctx *ctx, const struct cfg_node 
 	struct lvs_real_server *ss = VS(obj)->sorry_server;
 
 	if (!ss) {
-		lvs_test_fail(ctx, n, 0, "sorry_server_inhibit used before or without sorry_server - ignoring");
+		conf_strict(ctx, n, 0,
+			    "sorry_server_inhibit used before or without sorry_server - ignoring");
 		return;
 	}
 	ss->inhibit_on_failure = true;
@@ -351,7 +352,8 @@ static void kw_sorry_server_method(struct conf_ctx *ctx, const struct cfg_node *
 	struct lvs_real_server *ss = VS(obj)->sorry_server;
 
 	if (!ss) {
-		lvs_test_fail(ctx, n, 0, "sorry_server_lvs_method used without sorry_server - ignoring");
+		conf_strict(ctx, n, 0,
+			    "sorry_server_lvs_method used without sorry_server - ignoring");
 		return;
 	}
 	if (lvs_parse_forwarding(ctx, n, &ss->fwd) == 0)

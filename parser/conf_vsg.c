@@ -162,13 +162,15 @@ void lvs_kw_vs_group(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 	for (const struct lvs_vsg_entry *e = g->fwmarks; e; e = e->next)
 		fwmark_no_family |= !e->fwmark_family;
 	if (!g->n_ranges && !g->n_fwmarks) {
-		lvs_test_fail(ctx, n, 1, "virtual server group %s has no entries - removing", g->name);
+		conf_strict(ctx, n, 1, "virtual server group %s has no entries - removing",
+			    g->name);
 		return;
 	}
 	if (g->have_ipv4 && g->have_ipv6 && fwmark_no_family) {
-		lvs_test_fail(ctx, n, 1,
-			      "virtual server group %s cannot have IPv4, IPv6 and fwmark without family - removing",
-			      g->name);
+		conf_strict(ctx, n, 1,
+			    "virtual server group %s cannot have IPv4, IPv6 and fwmark without "
+			    "family - removing",
+			    g->name);
 		return;
 	}
 	g->next = l->groups;

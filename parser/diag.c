@@ -8,7 +8,7 @@
 static const char *const level_names[] = {
 	[DIAG_NOTE] = "note",
 	[DIAG_WARNING] = "warning",
-	[DIAG_UNKNOWN] = "warning",
+	[DIAG_STRICT] = "warning",
 	[DIAG_ERROR] = "error",
 };
 
@@ -22,8 +22,8 @@ void diag_addv(struct diag_list *dl, enum diag_level level, const struct cfg_loc
 		dl->errors++;
 	else if (level >= DIAG_WARNING)
 		dl->warnings++;
-	if (level == DIAG_UNKNOWN)
-		dl->unknown++;
+	if (level == DIAG_STRICT)
+		dl->strict++;
 	if (dl->max && dl->n >= dl->max)
 		return;
 	if (dl->n == dl->cap) {
@@ -52,6 +52,16 @@ void diag_add(struct diag_list *dl, enum diag_level level, const struct cfg_loc 
 
 	va_start(ap, fmt);
 	diag_addv(dl, level, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_unknown(struct diag_list *dl, const struct cfg_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	dl->unknown++;
+	va_start(ap, fmt);
+	diag_addv(dl, DIAG_STRICT, loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -100,5 +110,5 @@ void diag_list_free(struct diag_list *dl)
 	free(dl->v);
 	dl->v = NULL;
 	dl->n = dl->cap = 0;
-	dl->errors = dl->warnings = dl->unknown = 0;
+	dl->errors = dl->warnings = dl->strict = dl->unknown = 0;
 }

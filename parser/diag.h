@@ -20,9 +20,11 @@ struct cfg_loc {
 enum diag_level {
 	DIAG_NOTE,
 	DIAG_WARNING,
-	/* A keyword nobody knows. keepalived ignores it at run time but its
-	 * config test (-t) fails, and so does ours; printed as a warning. */
-	DIAG_UNKNOWN,
+	/* Something keepalived tolerates at run time (it ignores it, or fixes
+	 * the value up, and runs) but its config test (-t) fails on: an unknown
+	 * keyword, a value it resets, scripts without script security. Printed
+	 * as a warning; the daemon runs, `vigild -t` fails (exit 4). */
+	DIAG_STRICT,
 	DIAG_ERROR,
 };
 
@@ -37,8 +39,9 @@ struct diag_list {
 	struct diag *v;
 	size_t n, cap;
 	unsigned errors;
-	unsigned warnings; /* includes unknown keywords */
-	unsigned unknown;
+	unsigned warnings; /* includes the DIAG_STRICT ones */
+	unsigned strict;   /* DIAG_STRICT diagnostics */
+	unsigned unknown;  /* of which unknown keywords (diag_unknown()) */
 	/* Stop recording (but keep counting) past this many entries; 0 = no cap. */
 	size_t max;
 };
@@ -47,6 +50,11 @@ void diag_add(struct diag_list *dl, enum diag_level level, const struct cfg_loc 
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_addv(struct diag_list *dl, enum diag_level level, const struct cfg_loc *loc,
 	       const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+/* A DIAG_STRICT diagnostic for a keyword nobody knows: counted in ->unknown
+ * as well as ->strict. */
+void diag_unknown(struct diag_list *dl, const struct cfg_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Shorthands. */
 #define diag_error(dl, loc, ...) diag_add((dl), DIAG_ERROR, (loc), __VA_ARGS__)
@@ -59,9 +67,12 @@ const char *diag_format(const struct diag *d, char *buf, size_t len);
 void diag_print(const struct diag_list *dl, FILE *out);
 
 /* True when the config must not be used (errors), or must fail a config test
- * (errors or unknown keywords). */
+ * (errors or DIAG_STRICT diagnostics, unknown keywords among them). */
 static inline int diag_has_errors(const struct diag_list *dl) { return dl->errors > 0; }
-static inline int diag_fails_test(const struct diag_list *dl) { return dl->errors || dl->unknown; }
+static inline int diag_fails_test(const struct diag_list *dl)
+{
+	return dl->errors || dl->strict;
+}
 
 /* Index of the first diagnostic whose message contains @needle, or -1. For tests. */
 int diag_find(const struct diag_list *dl, const char *needle);

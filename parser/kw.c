@@ -217,6 +217,15 @@ void conf_warning(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, co
 	va_end(ap);
 }
 
+void conf_strict(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_reportv(ctx, DIAG_STRICT, n, i, fmt, ap);
+	va_end(ap);
+}
+
 void conf_error_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
 {
 	va_list ap;
@@ -235,16 +244,24 @@ void conf_warning_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char
 	va_end(ap);
 }
 
+void conf_strict_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_addv(ctx->dl, DIAG_STRICT, loc, fmt, ap);
+	va_end(ap);
+}
+
 static void report_unknown(struct conf_ctx *ctx, const struct cfg_node *n, const struct kw_table *t)
 {
 	const char *hint = kw_suggest(t, n->args[0].s);
 
 	if (hint)
-		diag_add(ctx->dl, DIAG_UNKNOWN, &n->loc, "unknown keyword '%s' in %s (did you mean '%s'?)",
-			 n->args[0].s, t->what, hint);
+		diag_unknown(ctx->dl, &n->loc, "unknown keyword '%s' in %s (did you mean '%s'?)",
+			     n->args[0].s, t->what, hint);
 	else
-		diag_add(ctx->dl, DIAG_UNKNOWN, &n->loc, "unknown keyword '%s' in %s", n->args[0].s,
-			 t->what);
+		diag_unknown(ctx->dl, &n->loc, "unknown keyword '%s' in %s", n->args[0].s, t->what);
 }
 
 static void dispatch_one(struct conf_ctx *ctx, const struct cfg_node *n, const struct kw_table *t,

@@ -76,10 +76,16 @@ void conf_error(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, cons
 	__attribute__((format(printf, 4, 5)));
 void conf_warning(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Report something keepalived fixes up (or ignores) and runs with, but that
+ * fails its config test: a DIAG_STRICT warning. */
+void conf_strict(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Report at a location already copied into the model (post-parse checks). */
 void conf_error_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void conf_warning_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void conf_strict_at(struct conf_ctx *ctx, const struct cfg_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -386,6 +386,10 @@ static void test_keepalived_corrections(void **state)
 
 	assert_int_equal(f->rc, 0);
 	assert_true(diag_fails_test(&f->dl));
+	/* Corrections fail the test as DIAG_STRICT; none is an unknown keyword. */
+	assert_true(f->dl.strict >= 6);
+	assert_int_equal(f->dl.unknown, 0);
+	assert_int_equal(f->dl.errors, 0);
 	vs = l->virtual_servers;
 	assert_int_equal(vs->protocol, LVS_PROTO_UDP); /* keepalived's default */
 	assert_string_equal(vs->sched, "wlc");
@@ -432,6 +436,8 @@ static void test_unknown_keyword(void **state)
 	load(f, VS_HEAD " real_server 10.0.0.2 80 {\n  wieght 3\n  TCP_CHECK {\n   conect_port 1\n"
 		"  }\n }\n}\n");
 	assert_true(diag_fails_test(&f->dl));
+	assert_int_equal(f->dl.unknown, 2);
+	assert_int_equal(f->dl.strict, 2);
 	assert_int_equal(diag_with(f, "did you mean 'weight'")->line, 6);
 	assert_int_equal(diag_with(f, "did you mean 'connect_port'")->line, 8);
 }
