@@ -5,23 +5,26 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/log.h"
 #include "daemon/supervisor.h"
 #include "lib/arena.h"
 #include "parser/config.h"
+#include "parser/script_security.h"
 
 #define DEFAULT_CONFIG "/etc/vigil/vigil.conf"
 #define FALLBACK_CONFIG "/etc/keepalived/keepalived.conf"
 
-/* -t exit codes, as keepalived's: 3 when the config cannot be run at all, 4
- * when it would run but has problems (here: unknown keywords, which the
- * daemon ignores with a warning). */
+/* -t exit codes: 3 when the config cannot be run at all, 4 when it would run
+ * but keepalived's -t fails it (DIAG_STRICT: unknown keywords, values it
+ * fixes up, script security), which the daemon only warns about. */
 #define EXIT_CONFIG_UNUSABLE 3
 #define EXIT_CONFIG_PROBLEMS 4
 #define EXIT_USAGE 2
@@ -45,7 +48,8 @@ static void usage(FILE *out)
 		"  -c, --checkers_pid=FILE    checker child pidfile (default "
 		"/run/vigild_checkers.pid)\n"
 		"  -t, --config-test[=FILE]   check the configuration and exit:\n"
-		"                             0 valid, %d errors, %d unknown keywords only\n"
+		"                             0 valid, %d errors, %d warnings that fail the test\n"
+		"                             (unknown keywords, script security, ...)\n"
 		"  -v, --version              print the version\n"
 		"  -h, --help                 print this help\n"
 		"\n"
@@ -145,9 +149,41 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	return 0;
 }
 
+/* The host facts script security depends on (parser/script_security.h). */
+static bool program_exists(const char *prog, void *data)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	struct stat st;
+
+	(void)data;
+	if (strchr(prog, '/'))
+		return stat(prog, &st) == 0;
+	/* A bare name: keepalived looks it up in PATH. */
+	for (path = path ? path : "/usr/bin:/bin"; *path;) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", prog);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+			return true;
+		path += len + (path[len] == ':');
+	}
+	return false;
+}
+
+static struct script_env host_script_env(void)
+{
+	return (struct script_env){
+		.euid = (unsigned)geteuid(),
+		.default_user_exists = getpwnam(SCRIPT_DEFAULT_USER) != NULL,
+		.program_exists = program_exists,
+	};
+}
+
 static int config_test(const struct cmdline *cl)
 {
 	struct config_opts copts = {.config_id = cl->opts.config_id};
+	struct script_env env = host_script_env();
 	struct diag_list dl = {0};
 	const struct vigil_config *cfg = NULL;
 	struct arena *a = arena_new(CONFIG_SLOT_SIZE);
@@ -158,6 +194,8 @@ static int config_test(const struct cmdline *cl)
 		return 1;
 	}
 	rc = config_load_file(cl->opts.config_path, &copts, a, &dl, &cfg);
+	if (rc == 0 && cfg)
+		config_check_script_security(cfg, &env, &dl);
 	diag_print(&dl, stderr);
 	if (rc < 0 || diag_has_errors(&dl))
 		code = EXIT_CONFIG_UNUSABLE;
@@ -172,6 +210,27 @@ static int config_test(const struct cmdline *cl)
 	diag_list_free(&dl);
 	arena_free(a);
 	return code;
+}
+
+/* At start, log what script security finds (the supervisor logs the rest of
+ * the diagnostics when it loads the config). A separate, throw-away load:
+ * the supervisor's loads do not know the host. */
+static void log_script_security(const struct vigild_opts *opts)
+{
+	struct config_opts copts = {.config_id = opts->config_id};
+	struct script_env env = host_script_env();
+	struct diag_list scratch = {.max = 1}, dl = {.max = 20};
+	const struct vigil_config *cfg = NULL;
+	struct arena *a = arena_new(CONFIG_SLOT_SIZE);
+
+	if (!a)
+		return;
+	if (config_load_file(opts->config_path, &copts, a, &scratch, &cfg) == 0 && cfg &&
+	    config_check_script_security(cfg, &env, &dl))
+		log_diags(&dl);
+	diag_list_free(&scratch);
+	diag_list_free(&dl);
+	arena_free(a);
 }
 
 /* Descriptors 0-2 must be open, or a socket could land there and receive
@@ -210,5 +269,6 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_open(&cl.opts.log);
+	log_script_security(&cl.opts);
 	return supervisor_run(&cl.opts);
 }

@@ -212,6 +212,12 @@ void conf_vrrp_check_instance(struct conf_ctx *ctx, struct vrrp_instance_conf *v
 	check_family(ctx, vi);
 	check_version(ctx, vi);
 	check_strict(ctx, vi);
+	if (vi->state == VRRP_INIT_MASTER && vi->auth_type == VRRP_AUTH_AH) {
+		/* keepalived runs as BACKUP, and its -t fails. */
+		conf_strict_at(ctx, &vi->loc, "(%s) initial state MASTER is incompatible with AH "
+			       "authentication; starting as BACKUP", vi->name);
+		vi->state = VRRP_INIT_BACKUP;
+	}
 	if (!vi->vrid)
 		conf_error_at(ctx, &vi->loc, "(%s) virtual_router_id is required", vi->name);
 	if (!vi->interface && !vi->peers)

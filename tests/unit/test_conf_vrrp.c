@@ -248,6 +248,23 @@ static void test_duplicates_warn(void **state)
 	assert_true(diag_find(&l->dl, "duplicate virtual_ipaddress") >= 0);
 }
 
+/* keepalived fixes these up and runs, but its -t fails (DIAG_STRICT). */
+static void test_fixups_fail_the_test(void **state)
+{
+	struct loaded *l = load(INSTANCE(" state MASTER\n authentication {\n  auth_type AH\n"
+					 "  auth_pass x\n }\n", "  10.0.0.1\n"));
+
+	(void)state;
+	assert_int_equal(l->rc, 0);
+	assert_int_equal(l->cfg->vrrp.instances->state, VRRP_INIT_BACKUP);
+	assert_int_equal(l->dl.strict, 1);
+	assert_int_equal(l->dl.unknown, 0);
+	assert_true(diag_fails_test(&l->dl));
+	assert_string_equal(diag_text(l, "AH"),
+			    "t.conf:1:1: warning: (VI_1) initial state MASTER is incompatible with "
+			    "AH authentication; starting as BACKUP");
+}
+
 static void test_unknown_and_ignored(void **state)
 {
 	struct loaded *l = load("global_defs {\n enable_snmp_vrrp\n router_idd x\n}\n");
@@ -329,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_forces_v3),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_duplicates_warn),
+		cmocka_unit_test(test_fixups_fail_the_test),
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_tracked_objects),
 		cmocka_unit_test(test_static_blocks),
