@@ -97,10 +97,10 @@ static struct cfg_node mk(struct cfg_arg *args, unsigned argc, unsigned line)
 
 static void test_dispatch(void **state)
 {
-	struct cfg_arg a1[] = { { "priority" }, { "150" } };
-	struct cfg_arg a2[] = { { "prioirty" }, { "100" } };
-	struct cfg_arg a3[] = { { "priority" }, { "300" } };
-	struct cfg_arg a4[] = { { "priority" } };
+	struct cfg_arg a1[] = { { .s = "priority" }, { .s = "150" } };
+	struct cfg_arg a2[] = { { .s = "prioirty" }, { .s = "100" } };
+	struct cfg_arg a3[] = { { .s = "priority" }, { .s = "300" } };
+	struct cfg_arg a4[] = { { .s = "priority" } };
 	struct cfg_node n1 = mk(a1, 2, 1), n2 = mk(a2, 2, 2), n3 = mk(a3, 2, 3), n4 = mk(a4, 1, 4);
 	struct diag_list dl = { 0 };
 	struct arena *arena = arena_new(1 << 20);
