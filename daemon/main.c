@@ -43,6 +43,8 @@ static void usage(FILE *out)
 		"  -l, --log-console          log to stderr instead of syslog\n"
 		"  -D, --log-detail           log debug messages too\n"
 		"  -i, --config-id=ID         select @ID conditional lines\n"
+		"  -e, --all-config           with -t: fail if any included file is missing\n"
+		"                             or unreadable\n"
 		"  -p, --pid=FILE             parent pidfile (default /run/vigild.pid)\n"
 		"  -r, --vrrp_pid=FILE        VRRP child pidfile (default /run/vigild_vrrp.pid)\n"
 		"  -c, --checkers_pid=FILE    checker child pidfile (default "
@@ -60,6 +62,7 @@ static void usage(FILE *out)
 struct cmdline {
 	struct vigild_opts opts;
 	bool config_test;
+	bool all_config;       /* -e */
 	const char *test_file; /* -t=FILE */
 };
 
@@ -73,6 +76,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	    {"log-console", no_argument, NULL, 'l'},
 	    {"log-detail", no_argument, NULL, 'D'},
 	    {"config-id", required_argument, NULL, 'i'},
+	    {"all-config", no_argument, NULL, 'e'},
 	    {"pid", required_argument, NULL, 'p'},
 	    {"vrrp_pid", required_argument, NULL, 'r'},
 	    {"checkers_pid", required_argument, NULL, 'c'},
@@ -88,7 +92,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	o->vrrp_pidfile = "/run/vigild_vrrp.pid";
 	o->check_pidfile = "/run/vigild_checkers.pid";
 	o->log.ident = "vigild";
-	while ((ch = getopt_long(argc, argv, "f:PCnlDi:p:r:c:t::vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:PCnlDi:ep:r:c:t::vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			o->config_path = optarg;
@@ -110,6 +114,9 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			break;
 		case 'i':
 			o->config_id = optarg;
+			break;
+		case 'e':
+			cl->all_config = true;
 			break;
 		case 'p':
 			o->pidfile = optarg;
@@ -182,7 +189,8 @@ static struct script_env host_script_env(void)
 
 static int config_test(const struct cmdline *cl)
 {
-	struct config_opts copts = {.config_id = cl->opts.config_id};
+	struct config_opts copts = {.config_id = cl->opts.config_id,
+				    .include_check_all = cl->all_config};
 	struct script_env env = host_script_env();
 	struct diag_list dl = {0};
 	const struct vigil_config *cfg = NULL;
@@ -255,6 +263,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cl.config_test)
 		return config_test(&cl);
+	if (cl.all_config)
+		/* The supervisor's loads do not take it yet. */
+		fprintf(stderr, "vigild: -e/--all-config only applies to -t for now; ignored\n");
 	ensure_std_fds();
 	/* The daemon runs from / : keep the path valid for reloads. */
 	if (realpath(cl.opts.config_path, config_abs))

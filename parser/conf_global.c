@@ -347,7 +347,8 @@ static const struct kw global_defs_kws[] = {
 	{ "enable_snmp_rfcv3", NULL, 0, KW_ANY, KW_IGNORED, "SNMP" },
 	{ "enable_snmp_vrrp", NULL, 0, KW_ANY, KW_IGNORED, "SNMP" },
 	{ "enable_traps", NULL, 0, KW_ANY, KW_IGNORED, "SNMP" },
-	{ "include_check", NULL, 0, KW_ANY, KW_IGNORED, "handled by the lexer" },
+	/* Applied by the lexer as it reads it (lines.h): nothing left to do. */
+	{ "include_check", NULL, 0, KW_ANY, 0, NULL },
 	{ "lvs_flush", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
 	{ "lvs_flush_on_stop", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
 	{ "lvs_flush_onstop", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },

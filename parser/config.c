@@ -76,6 +76,7 @@ static void lex_opts_from(const struct config_opts *opts, struct lex_opts *lo)
 		lo->config_id = opts->config_id;
 		lo->getenv = opts->getenv;
 		lo->getenv_data = opts->getenv_data;
+		lo->include_check_all = opts->include_check_all;
 	}
 }
 

@@ -28,6 +28,7 @@ struct config_opts {
 	const char *config_id; /* -i; NULL = host name's first label */
 	const char *(*getenv)(const char *name, void *data); /* NULL = getenv() */
 	void *getenv_data;
+	bool include_check_all; /* -e/--all-config: every include must be readable */
 };
 
 /* Load and validate. Returns 0 with *out set when no error was reported

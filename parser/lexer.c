@@ -104,10 +104,14 @@ static int statement_end(struct lexer *lx)
 		return -ENOMEM;
 	n->argc = (unsigned)lx->nwords;
 	n->loc = n->args[0].loc;
-	/* include_check changes how the includes that follow are read */
-	if (lx->depth == 1 && !strcmp(n->args[0].s, "include_check") &&
-	    !strcmp(lx->stack[1].owner->args[0].s, "global_defs"))
-		line_src_include_check(lx->ls, n);
+	/* include_check and random_seed change how the lines that follow are
+	 * read: keepalived applies both as soon as it reads them */
+	if (lx->depth == 1 && !strcmp(lx->stack[1].owner->args[0].s, "global_defs")) {
+		if (!strcmp(n->args[0].s, "include_check"))
+			line_src_include_check(lx->ls, n);
+		else if (!strcmp(n->args[0].s, "random_seed"))
+			line_src_random_seed(lx->ls, n);
+	}
 	*lx->stack[lx->depth].tail = n;
 	lx->stack[lx->depth].tail = &n->next;
 	lx->last = n;

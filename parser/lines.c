@@ -1,5 +1,6 @@
 #include "build-config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -361,6 +362,20 @@ int line_src_open_string(struct line_src *ls, const char *name, const char *text
 void line_src_include_check(struct line_src *ls, const struct cfg_node *n)
 {
 	include_check_apply(&ls->include_check, n, ls->dl);
+}
+
+void line_src_random_seed(struct line_src *ls, const struct cfg_node *n)
+{
+	const char *s = n->argc == 2 ? n->args[1].s : "";
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!errno && !*end && v <= UINT32_MAX)
+		macro_table_seed(ls->macros, v);
 }
 
 /* Make what starts at @k the start of the current line, keeping columns. */

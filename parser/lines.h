@@ -59,4 +59,8 @@ int line_src_next(struct line_src *ls, struct src_line *out);
  * it has read it. */
 void line_src_include_check(struct line_src *ls, const struct cfg_node *n);
 
+/* The "random_seed N" statement of global_defs: ${_RANDOM} restarts from N
+ * for the lines that follow (an invalid N is left to the model to report). */
+void line_src_random_seed(struct line_src *ls, const struct cfg_node *n);
+
 #endif

@@ -142,6 +142,11 @@ static int add_builtin(struct macro_table *mt, const char *name, enum builtin b,
 	return 0;
 }
 
+void macro_table_seed(struct macro_table *mt, unsigned long long seed)
+{
+	mt->rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+}
+
 struct macro_table *macro_table_new(const struct lex_opts *opts, const char *config_id)
 {
 	struct macro_table *mt = calloc(1, sizeof(*mt));
@@ -150,9 +155,9 @@ struct macro_table *macro_table_new(const struct lex_opts *opts, const char *con
 		return NULL;
 	mt->opts = opts;
 	mt->config_id = config_id;
-	mt->rng = opts && opts->random_seed ? opts->random_seed
-					    : (unsigned long long)time(NULL) ^ (unsigned)getpid();
-	mt->rng = mt->rng * 0x9E3779B97F4A7C15ULL + 1;
+	macro_table_seed(mt, opts && opts->random_seed
+				 ? opts->random_seed
+				 : (unsigned long long)time(NULL) ^ (unsigned)getpid());
 	if (add_builtin(mt, "_PWD", BUILTIN_PWD, 0, "") ||
 	    add_builtin(mt, "_INSTANCE", BUILTIN_INSTANCE, 0, "") ||
 	    add_builtin(mt, "_RANDOM", BUILTIN_RANDOM, 2, "") ||

@@ -32,6 +32,10 @@ struct macro_table;
 struct macro_table *macro_table_new(const struct lex_opts *opts, const char *config_id);
 void macro_table_free(struct macro_table *mt);
 
+/* Restart ${_RANDOM} from @seed: global_defs "random_seed", applied from
+ * where it is read, as keepalived's srandom() does. */
+void macro_table_seed(struct macro_table *mt, unsigned long long seed);
+
 /* If @line (NUL-terminated, comments already removed) is a definition
  * "$NAME=value", store it and return 1, with *multiline set when the value
  * continues on the following lines (it ended with '\'); *out then receives

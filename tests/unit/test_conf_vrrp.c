@@ -275,6 +275,11 @@ static void test_unknown_and_ignored(void **state)
 			    "t.conf:3:2: warning: unknown keyword 'router_idd' in global_defs "
 			    "(did you mean 'router_id'?)");
 	assert_true(diag_find(&l->dl, "'enable_snmp_vrrp' is accepted but not supported") >= 0);
+
+	/* The lexer applies these two as it reads them: nothing more to say. */
+	l = load("global_defs {\n include_check +match\n random_seed 12\n}\n");
+	assert_int_equal(l->dl.n, 0);
+	assert_int_equal(l->cfg->global.random_seed, 12);
 }
 
 static void test_tracked_objects(void **state)

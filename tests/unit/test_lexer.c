@@ -272,6 +272,32 @@ static void test_random(void **state)
 	done(&p);
 }
 
+/* global_defs "random_seed N" restarts ${_RANDOM} from N for the lines after
+ * it, whatever the clock (lex_opts seed 0), as keepalived's srandom(). */
+static void test_random_seed(void **state)
+{
+	static const char text[] = "global_defs {\n random_seed 7\n}\nr ${_RANDOM}\n"
+				   "global_defs {\n random_seed 7\n}\nr ${_RANDOM}\n"
+				   "global_defs {\n random_seed 8\n}\nr ${_RANDOM}\n"
+				   "global_defs {\n random_seed x\n}\n";
+	struct lex_opts clock_seeded = opts;
+	struct parsed p;
+	const struct cfg_node *n;
+	char first[16];
+
+	(void)state;
+	clock_seeded.random_seed = 0;
+	lex_with(&p, text, &clock_seeded);
+	n = p.t->first->next;
+	snprintf(first, sizeof(first), "%s", n->args[1].s);
+	n = n->next->next;
+	assert_string_equal(n->args[1].s, first);
+	n = n->next->next;
+	assert_string_not_equal(n->args[1].s, first);
+	assert_int_equal(p.dl.errors, 0); /* the model reports a bad seed */
+	done(&p);
+}
+
 static void test_multiline_definitions(void **state)
 {
 	(void)state;
@@ -648,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_conditionals),
 		cmocka_unit_test(test_parameters),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_random_seed),
 		cmocka_unit_test(test_multiline_definitions),
 		cmocka_unit_test(test_seq),
 		cmocka_unit_test(test_lst),
