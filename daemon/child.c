@@ -96,6 +96,7 @@ static int child_on_message(sd_event_source *s, int fd, uint32_t revents, void *
 			break;
 		case MSG_SHUTDOWN:
 			log_info("shutting down at the parent's request");
+			c->shutdown = true;
 			return sd_event_exit(c->event, 0);
 		default:
 			log_warn("dropped an unexpected %s message from the parent",

@@ -10,6 +10,7 @@
 #ifndef VIGIL_DAEMON_CHILD_H
 #define VIGIL_DAEMON_CHILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,9 +28,12 @@ struct child_desc {
 	 * first time). Write a one-line summary, or why it failed, into @text.
 	 * Returns 0, or a negative errno: the previous config stays. */
 	int (*apply)(struct child *c, const struct vigil_config *next, char *text, size_t len);
-	/* Called once when the child is stopping (SIGTERM, SHUTDOWN, parent
-	 * gone), after the event loop has returned and before it is freed:
-	 * give up what this child holds (VIPs, IPVS services). May be NULL. */
+	/* Called once when the child is stopping, after the event loop has
+	 * returned and before it is freed. c->shutdown tells a clean daemon
+	 * shutdown (the parent's SHUTDOWN: give up VIPs and IPVS services)
+	 * from a child that dies alone (signal, parent gone) and will be
+	 * replaced: what it holds should then stay for its successor to adopt,
+	 * with no outage in between. May be NULL. */
 	void (*stop)(struct child *c);
 };
 
@@ -55,6 +59,7 @@ struct child {
 	uint64_t generation;
 	const struct vigil_config *cfg;
 	void *priv; /* the subsystem's own state (later issues) */
+	bool shutdown; /* the parent asked for a clean shutdown */
 };
 
 /* Run a child to the end and exit the process. Called in the child right
