@@ -182,7 +182,7 @@ enum vrrp_pkt_err vrrp_pkt_check(const struct vrrp_advert *a, const struct vrrp_
 
 		if (a->auth_type != e->auth_type)
 			return VRRP_PKT_AUTH_MISMATCH;
-		if (e->auth_type == VRRP_AUTH_PASS) {
+		if (e->auth_type == VRRP_PKT_AUTH_PASS) {
 			if (e->auth_pass)
 				memcpy(want, e->auth_pass, strnlen(e->auth_pass, sizeof(want)));
 			if (memcmp(want, a->auth_data, sizeof(want)) != 0)
@@ -238,7 +238,7 @@ size_t vrrp_pkt_encode(const struct vrrp_pkt_params *p, uint8_t *buf, size_t len
 		buf[4] = p->auth_type;
 		buf[5] = (uint8_t)(p->advert_int_cs / 100);
 		/* RFC 2338 §5.3.10: up to 8 bytes, zero-padded (the buffer is zeroed). */
-		if (p->auth_type == VRRP_AUTH_PASS && p->auth_pass)
+		if (p->auth_type == VRRP_PKT_AUTH_PASS && p->auth_pass)
 			memcpy(a, p->auth_pass, strnlen(p->auth_pass, VRRP_AUTH_LEN));
 	} else {
 		buf[4] = (uint8_t)(p->advert_int_cs >> 8);

@@ -25,10 +25,10 @@
 #define VRRP_V2_MAX_ADVERT_S 255
 #define VRRP_V3_MAX_ADVERT_CS 4095 /* 12 bits of centiseconds */
 
-enum vrrp_auth_type {
-	VRRP_AUTH_NONE = 0,
-	VRRP_AUTH_PASS = 1,
-	VRRP_AUTH_AH = 2,
+enum vrrp_pkt_auth {
+	VRRP_PKT_AUTH_NONE = 0,
+	VRRP_PKT_AUTH_PASS = 1,
+	VRRP_PKT_AUTH_AH = 2,
 };
 
 /* Why a packet was dropped. Keep vrrp_pkt_err_name() in step. */

@@ -88,7 +88,7 @@ static void test_v2_plain(void **state)
 	assert_int_equal(a.priority, 150);
 	assert_int_equal(a.naddr, 2);
 	assert_int_equal(a.advert_int_cs, 100);
-	assert_int_equal(a.auth_type, VRRP_AUTH_NONE);
+	assert_int_equal(a.auth_type, VRRP_PKT_AUTH_NONE);
 	assert_true(vaddr_equal(&a.ip.src, &p.src));
 	assert_true(vaddr_equal(&a.ip.dst, &p.dst));
 	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK);
@@ -101,23 +101,23 @@ static void test_v2_pass(void **state)
 	struct vrrp_advert a;
 	struct vaddr vip = v4("192.0.2.100");
 	struct vrrp_pkt_params p = { .version = 2, .vrid = 52, .priority = 150, .advert_int_cs = 100,
-				     .auth_type = VRRP_AUTH_PASS, .auth_pass = "s3cret",
+				     .auth_type = VRRP_PKT_AUTH_PASS, .auth_pass = "s3cret",
 				     .vips = &vip, .nvips = 1, .src = v4("192.0.2.1"),
 				     .dst = v4("224.0.0.18") };
 	struct vrrp_pkt_expect e = { .version = 2, .advert_int_cs = 100,
-				     .auth_type = VRRP_AUTH_PASS, .auth_pass = "s3cret" };
+				     .auth_type = VRRP_PKT_AUTH_PASS, .auth_pass = "s3cret" };
 
 	load("v2_pass", &g);
 	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_OK);
-	assert_int_equal(a.auth_type, VRRP_AUTH_PASS);
+	assert_int_equal(a.auth_type, VRRP_PKT_AUTH_PASS);
 	assert_memory_equal(a.auth_data, "s3cret\0\0", 8);
 	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK);
 	e.auth_pass = "s3creT";
 	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_MISMATCH);
 	e.auth_pass = "s3cret";
-	e.auth_type = VRRP_AUTH_NONE;
+	e.auth_type = VRRP_PKT_AUTH_NONE;
 	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_MISMATCH);
-	e.auth_type = VRRP_AUTH_PASS;
+	e.auth_type = VRRP_PKT_AUTH_PASS;
 	e.advert_int_cs = 200;
 	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_INTERVAL_MISMATCH);
 	assert_encodes_to(&p, &g);

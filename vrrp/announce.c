@@ -1,0 +1,193 @@
+#include "build-config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "daemon/log.h"
+#include "vrrp/addr.h"
+#include "vrrp/announce.h"
+#include "vrrp/garp.h"
+#include "vrrp/instance.h"
+#include "vrrp/ndisc.h"
+#include "vrrp/vrrp_internal.h"
+
+/* RFC 4861 §4.4: set the Router flag when we forward IPv6 on @ifname. */
+static bool ipv6_forwarding(const char *ifname)
+{
+	char path[96], c = '0';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = '0';
+	fclose(f);
+	return c == '1';
+}
+
+static int send_one(struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
+{
+	const char *dev = vrrp_addr_dev(a, inst->conf->interface);
+	struct vrrp *v = inst->v;
+	unsigned ifindex;
+	uint8_t mac[6];
+	int rc;
+
+	if (!dev || !(ifindex = if_nametoindex(dev)))
+		return -ENODEV;
+	rc = vrrp_if_mac(dev, mac);
+	if (rc < 0)
+		return rc;
+	if (a->addr.family == AF_INET)
+		return v->garp_fd < 0 ? -EBADF : vrrp_garp_send(v->garp_fd, ifindex, mac, &a->addr.u.v4);
+	return v->ndisc_fd < 0 ? -EBADF
+			       : vrrp_ndisc_send(v->ndisc_fd, ifindex, mac, &a->addr.u.v6,
+						 ipv6_forwarding(dev));
+}
+
+static void count(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, int rc)
+{
+	struct vrrp_announce *an = &inst->announce;
+	char buf[VADDR_STRLEN];
+	uint64_t n;
+
+	if (rc == 0) {
+		an->sent++;
+		return;
+	}
+	an->errors++;
+	if (vrrp_ratelimit_ok(&inst->rl_addr, vrrp_now_us(), 10000000, &n))
+		log_warn("(%s) cannot announce %s: %s (%lu more not logged)", inst->conf->name,
+			 vaddr_format(&a->addr, buf, sizeof(buf)), strerror(-rc), (unsigned long)n);
+}
+
+static void send_round(struct vrrp_instance *inst)
+{
+	for (const struct vrrp_addr_conf *a = inst->conf->vips.first; a; a = a->next)
+		count(inst, a, send_one(inst, a));
+	for (const struct vrrp_addr_conf *a = inst->conf->evips.first; a; a = a->next)
+		count(inst, a, send_one(inst, a));
+}
+
+static uint64_t round_spacing(const struct vrrp_instance *inst)
+{
+	const struct global_conf *g = inst->v->global;
+
+	if (!g)
+		return 0;
+	return inst->conf->family == AF_INET6 ? g->vrrp_gna_interval_us : g->vrrp_garp_interval_us;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+static void rearm(struct vrrp_announce *an)
+{
+	uint64_t at = earliest(an->round_at, earliest(an->delayed_at, an->refresh_at));
+
+	if (!an->timer)
+		return;
+	if (!at) {
+		sd_event_source_set_enabled(an->timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(an->timer, at);
+	sd_event_source_set_enabled(an->timer, SD_EVENT_ONESHOT);
+}
+
+/* Send the rounds of a burst that are due; spaced ones wait for the timer. */
+static void run_burst(struct vrrp_instance *inst, unsigned rounds, uint64_t now)
+{
+	struct vrrp_announce *an = &inst->announce;
+	uint64_t spacing = round_spacing(inst);
+
+	an->rounds_left = rounds;
+	while (an->rounds_left) {
+		send_round(inst);
+		an->rounds_left--;
+		if (spacing && an->rounds_left) {
+			an->round_at = now + spacing;
+			return;
+		}
+	}
+	an->round_at = 0;
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_instance *inst = data;
+	struct vrrp_announce *an = &inst->announce;
+	const struct vrrp_garp_conf *g = &inst->conf->garp;
+	uint64_t now = vrrp_now_us();
+
+	(void)s;
+	(void)usec;
+	if (an->round_at && now >= an->round_at)
+		run_burst(inst, an->rounds_left, now);
+	if (an->delayed_at && now >= an->delayed_at) {
+		an->delayed_at = 0;
+		run_burst(inst, g->master_repeat, now);
+	}
+	if (an->refresh_at && now >= an->refresh_at) {
+		an->refresh_at = now + g->master_refresh_us;
+		run_burst(inst, g->master_refresh_repeat, now);
+	}
+	rearm(an);
+	return 0;
+}
+
+static int ensure_timer(struct vrrp_instance *inst)
+{
+	struct vrrp_announce *an = &inst->announce;
+
+	if (an->timer)
+		return 0;
+	return sd_event_add_time(inst->v->event, &an->timer, CLOCK_MONOTONIC, 0, 1, on_timer, inst);
+}
+
+void vrrp_announce_begin(struct vrrp_instance *inst)
+{
+	struct vrrp_announce *an = &inst->announce;
+	const struct vrrp_garp_conf *g = &inst->conf->garp;
+	uint64_t now = vrrp_now_us();
+
+	if (ensure_timer(inst) < 0)
+		log_warn("(%s) no timer for repeated announcements", inst->conf->name);
+	an->delayed_at = g->master_delay_us ? now + g->master_delay_us : 0;
+	an->refresh_at = g->master_refresh_us ? now + g->master_refresh_us : 0;
+	run_burst(inst, g->master_repeat ? g->master_repeat : 1, now);
+	rearm(an);
+}
+
+void vrrp_announce_end(struct vrrp_instance *inst)
+{
+	struct vrrp_announce *an = &inst->announce;
+
+	an->rounds_left = 0;
+	an->round_at = an->delayed_at = an->refresh_at = 0;
+	rearm(an);
+}
+
+void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
+{
+	unsigned n = inst->conf->garp.master_repeat ? inst->conf->garp.master_repeat : 1;
+
+	for (unsigned i = 0; i < n; i++)
+		count(inst, a, send_one(inst, a));
+}
+
+void vrrp_announce_free(struct vrrp_announce *an)
+{
+	an->timer = sd_event_source_disable_unref(an->timer);
+}

@@ -1,0 +1,43 @@
+/* Announcing a master's addresses: gratuitous ARP (IPv4) and unsolicited
+ * neighbour advertisements (IPv6) for every VIP and excluded VIP, in
+ * bursts: garp_master_repeat rounds on becoming master, the same again
+ * garp_master_delay later, and garp_master_refresh_repeat rounds every
+ * garp_master_refresh while master; rounds are spaced by the global
+ * vrrp_garp_interval / vrrp_gna_interval (back to back when 0).
+ */
+#ifndef VIGIL_VRRP_ANNOUNCE_H
+#define VIGIL_VRRP_ANNOUNCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "parser/conf_addr.h"
+
+struct vrrp_instance;
+
+struct vrrp_announce {
+	sd_event_source *timer;
+	unsigned rounds_left; /* of the burst in progress */
+	uint64_t round_at;    /* its next round; 0 = none */
+	uint64_t delayed_at;  /* the garp_master_delay burst; 0 = none */
+	uint64_t refresh_at;  /* the next refresh burst; 0 = none */
+	uint64_t sent;        /* GARPs and NAs sent */
+	uint64_t errors;
+};
+
+/* @inst became master with its VIPs in place: start the bursts. */
+void vrrp_announce_begin(struct vrrp_instance *inst);
+
+/* @inst left master (or stops): no more announcements. */
+void vrrp_announce_end(struct vrrp_instance *inst);
+
+/* Announce the one address @a now, garp_master_repeat times (a VIP a
+ * reload added while master). */
+void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
+
+/* Release the timer (the instance is freed). */
+void vrrp_announce_free(struct vrrp_announce *an);
+
+#endif

@@ -1,0 +1,565 @@
+#include "build-config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "daemon/log.h"
+#include "vrrp/addr.h"
+#include "vrrp/instance.h"
+#include "vrrp/link.h"
+#include "vrrp/socket.h"
+#include "vrrp/vrrp_internal.h"
+
+#define CS_US 10000u               /* microseconds per centisecond */
+#define LOG_INTERVAL_US 10000000u  /* rate-limited logs: one per 10 s per cause */
+#define SETUP_RETRY_US 1000000u    /* interface or socket missing: retry every 1 s */
+#define TX_BUF_LEN (VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
+
+static const char *const drop_names[VRRP_DROP_COUNT] = {
+	[VRRP_DROP_OWN] = "own advert",
+	[VRRP_DROP_UNICAST_SRC] = "source is not a unicast_peer",
+	[VRRP_DROP_WRONG_FAMILY] = "wrong address family",
+	[VRRP_DROP_NOT_RUNNING] = "instance not running",
+};
+
+const char *vrrp_instance_name(const struct vrrp_instance *inst)
+{
+	return inst->conf->name;
+}
+
+enum vrrp_state vrrp_instance_state(const struct vrrp_instance *inst)
+{
+	return inst->fsm.state;
+}
+
+uint8_t vrrp_instance_priority(const struct vrrp_instance *inst)
+{
+	return inst->params.priority;
+}
+
+/* keepalived's rule: an address owner keeps 255 whatever the tracking says;
+ * anyone else stays within 1..254. */
+static uint8_t effective_priority(const struct vrrp_instance *inst)
+{
+	int p = inst->conf->priority;
+
+	if (p == VRRP_PRIO_OWNER)
+		return VRRP_PRIO_OWNER;
+	p += inst->priority_offset;
+	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
+}
+
+static void fill_params(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	struct vrrp_fsm_params *p = &inst->params;
+
+	p->version = (uint8_t)c->version;
+	p->priority = effective_priority(inst);
+	p->advert_int_cs = (uint16_t)(c->advert_int_us / CS_US);
+	p->preempt = !c->nopreempt;
+	p->preempt_delay_us = c->preempt_delay_us;
+	p->start_master = c->state == VRRP_INIT_MASTER;
+	p->primary = inst->src;
+}
+
+/* The addresses our adverts list: the VIPs of the instance's family
+ * (RFC 9568 §5.2.9), never the excluded ones. */
+static int build_adv_vips(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	struct vaddr *v = NULL;
+	unsigned n = 0;
+
+	if (c->vips.n) {
+		v = calloc(c->vips.n, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	for (const struct vrrp_addr_conf *a = c->vips.first; a && n < VRRP_MAX_ADDRS; a = a->next)
+		if (a->addr.family == c->family)
+			v[n++] = a->addr;
+	free(inst->adv_vips);
+	inst->adv_vips = v;
+	inst->n_adv_vips = n;
+	return 0;
+}
+
+struct vrrp_instance *vrrp_instance_new(struct vrrp *v, const struct vrrp_instance_conf *conf)
+{
+	struct vrrp_instance *inst = calloc(1, sizeof(*inst));
+
+	if (!inst)
+		return NULL;
+	inst->v = v;
+	inst->conf = conf;
+	vrrp_fsm_init(&inst->fsm);
+	if (build_adv_vips(inst) < 0) {
+		free(inst);
+		return NULL;
+	}
+	fill_params(inst);
+	return inst;
+}
+
+void vrrp_instance_free(struct vrrp_instance *inst)
+{
+	if (!inst)
+		return;
+	vrrp_link_detach(inst->v, inst);
+	vrrp_announce_free(&inst->announce);
+	sd_event_source_disable_unref(inst->timer);
+	sd_event_source_disable_unref(inst->retry);
+	free(inst->adv_vips);
+	free(inst);
+}
+
+/* --- sending ---------------------------------------------------------- */
+
+static void tx_failed(struct vrrp_instance *inst, const struct vaddr *dst, const char *why)
+{
+	char buf[VADDR_STRLEN];
+	uint64_t n;
+
+	inst->counters.tx_errors++;
+	if (vrrp_ratelimit_ok(&inst->rl_tx, vrrp_now_us(), LOG_INTERVAL_US, &n))
+		log_warn("(%s) cannot send advert to %s: %s (%lu more not logged)", inst->conf->name,
+			 dst ? vaddr_format(dst, buf, sizeof(buf)) : "-", why, (unsigned long)n);
+}
+
+/* Our advert source: unicast_src_ip / mcast_src_ip, else the interface's
+ * primary address (looked up again while missing, e.g. IPv6 link-local
+ * still tentative). */
+static int resolve_src(struct vrrp_instance *inst)
+{
+	if (inst->src.family)
+		return 0;
+	if (inst->conf->src_addr.family)
+		inst->src = inst->conf->src_addr;
+	else if (vrrp_socket_primary_addr(inst->conf->interface, inst->conf->family, &inst->src) < 0)
+		return -EADDRNOTAVAIL;
+	inst->params.primary = inst->src;
+	return 0;
+}
+
+static void send_to(struct vrrp_instance *inst, struct vrrp_pkt_params *p, const struct vaddr *dst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	uint8_t buf[TX_BUF_LEN];
+	size_t len;
+	int ttl = c->peers && c->unicast_ttl >= 0 ? c->unicast_ttl : VRRP_TTL;
+	int rc;
+
+	p->dst = *dst;
+	len = vrrp_pkt_encode(p, buf, sizeof(buf));
+	if (!len) {
+		tx_failed(inst, dst, "cannot encode");
+		return;
+	}
+	rc = vrrp_socket_send(vrrp_link_fd(inst->link), inst->ifindex, &inst->src, dst, ttl, buf,
+			      len);
+	if (rc < 0) {
+		if (rc == -EADDRNOTAVAIL || rc == -EINVAL)
+			inst->src.family = c->src_addr.family ? inst->src.family : 0;
+		tx_failed(inst, dst, strerror(-rc));
+		return;
+	}
+	inst->counters.tx_adverts++;
+	if (!p->priority)
+		inst->counters.tx_prio0++;
+}
+
+static void send_advert(struct vrrp_instance *inst, uint8_t priority)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	struct vrrp_pkt_params p = {
+	    .version = (uint8_t)c->version,
+	    .vrid = c->vrid,
+	    .priority = priority,
+	    .advert_int_cs = inst->params.advert_int_cs,
+	    .auth_type = (uint8_t)c->auth_type,
+	    .auth_pass = c->auth_pass,
+	    .vips = inst->adv_vips,
+	    .nvips = inst->n_adv_vips,
+	};
+
+	if (!inst->link)
+		return;
+	if (resolve_src(inst) < 0) {
+		tx_failed(inst, NULL, "no source address on the interface yet");
+		return;
+	}
+	p.src = inst->src;
+	if (!c->peers) {
+		send_to(inst, &p, &c->mcast_dst);
+		return;
+	}
+	for (const struct vrrp_peer_conf *peer = c->peers; peer; peer = peer->next)
+		send_to(inst, &p, &peer->addr);
+}
+
+/* --- addresses -------------------------------------------------------- */
+
+static void addr_failed(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, bool add,
+			int rc)
+{
+	char buf[VADDR_STRLEN];
+	uint64_t n;
+
+	inst->counters.addr_errors++;
+	if (vrrp_ratelimit_ok(&inst->rl_addr, vrrp_now_us(), LOG_INTERVAL_US, &n))
+		log_err("(%s) cannot %s %s/%u on %s: %s (%lu more not logged)", inst->conf->name,
+			add ? "add" : "remove", vaddr_format(&a->addr, buf, sizeof(buf)), a->prefix,
+			vrrp_addr_dev(a, inst->conf->interface), strerror(-rc), (unsigned long)n);
+}
+
+static void addr_change(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, bool add)
+{
+	const char *dev = vrrp_addr_dev(a, inst->conf->interface);
+	unsigned ifindex = dev ? if_nametoindex(dev) : 0;
+	int rc;
+
+	if (!inst->v->nl)
+		rc = -ENOTCONN;
+	else if (!ifindex)
+		rc = -ENODEV;
+	else
+		rc = add ? vrrp_addr_add(inst->v->nl, ifindex, a) : vrrp_addr_del(inst->v->nl, ifindex, a);
+	if (rc < 0 && !(rc == -ENODEV && !add))
+		addr_failed(inst, a, add, rc);
+}
+
+static void vips_set(struct vrrp_instance *inst, bool add)
+{
+	for (const struct vrrp_addr_conf *a = inst->conf->vips.first; a; a = a->next)
+		addr_change(inst, a, add);
+	for (const struct vrrp_addr_conf *a = inst->conf->evips.first; a; a = a->next)
+		addr_change(inst, a, add);
+	inst->vips_installed = add;
+}
+
+/* --- the fsm on the event loop ---------------------------------------- */
+
+static void report_state(struct vrrp_instance *inst, enum vrrp_state prev, const char *why)
+{
+	enum vrrp_state s = inst->fsm.state;
+
+	if (s == VRRP_STATE_MASTER)
+		inst->counters.became_master++;
+	log_info("(%s) %s -> %s%s%s (priority %u)", inst->conf->name, vrrp_state_name(prev),
+		 vrrp_state_name(s), why ? ": " : "", why ? why : "", inst->params.priority);
+	if (inst->v->hooks.state_changed)
+		inst->v->hooks.state_changed(inst->v->hooks.data, inst, s);
+}
+
+/* Carry out what the fsm returned, in the order instance.h describes. */
+static void run_actions(struct vrrp_instance *inst, unsigned acts, enum vrrp_state prev,
+			const char *why)
+{
+	if (acts & VRRP_ACT_SEND_PRIO0)
+		send_advert(inst, 0);
+	if (acts & VRRP_ACT_SEND_ADVERT)
+		send_advert(inst, inst->params.priority);
+	if (acts & VRRP_ACT_ADD_VIPS) {
+		vips_set(inst, true);
+		vrrp_announce_begin(inst);
+	}
+	if (acts & VRRP_ACT_DEL_VIPS) {
+		vrrp_announce_end(inst);
+		vips_set(inst, false);
+	}
+	if (acts & VRRP_ACT_STATE)
+		report_state(inst, prev, why);
+}
+
+static void rearm(struct vrrp_instance *inst)
+{
+	uint64_t at = vrrp_fsm_next_deadline(&inst->fsm);
+
+	if (!inst->timer)
+		return;
+	if (!at) {
+		sd_event_source_set_enabled(inst->timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(inst->timer, at);
+	sd_event_source_set_enabled(inst->timer, SD_EVENT_ONESHOT);
+}
+
+static void step(struct vrrp_instance *inst, const struct vrrp_event *ev, const char *why)
+{
+	enum vrrp_state prev = inst->fsm.state;
+	unsigned acts = vrrp_fsm_step(&inst->fsm, &inst->params, ev, vrrp_now_us());
+
+	run_actions(inst, acts, prev, why);
+	rearm(inst);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_instance *inst = data;
+	const struct vrrp_event ev = {.type = VRRP_EV_TIMER};
+
+	(void)s;
+	(void)usec;
+	step(inst, &ev, inst->fsm.state == VRRP_STATE_BACKUP ? "master down timer expired" : NULL);
+	return 0;
+}
+
+/* --- setup, start, stop ----------------------------------------------- */
+
+static int setup(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	int rc;
+
+	if (c->interface) {
+		inst->ifindex = if_nametoindex(c->interface);
+		if (!inst->ifindex)
+			return -ENODEV;
+	}
+	if (!inst->link) {
+		rc = vrrp_link_attach(inst->v, inst);
+		if (rc < 0)
+			return rc;
+	}
+	if (!inst->timer) {
+		rc = sd_event_add_time(inst->v->event, &inst->timer, CLOCK_MONOTONIC, 0, 1, on_timer,
+				       inst);
+		if (rc < 0)
+			return rc;
+		sd_event_source_set_enabled(inst->timer, SD_EVENT_OFF);
+	}
+	resolve_src(inst); /* may still be missing; sending retries */
+	return 0;
+}
+
+static void begin(struct vrrp_instance *inst)
+{
+	const struct vrrp_event ev = {.type = inst->fault_tracked ? VRRP_EV_FAULT : VRRP_EV_STARTUP};
+
+	fill_params(inst);
+	/* A previous run killed while master may have left our VIPs behind;
+	 * as a backup we must not hold them. */
+	if (!inst->fault_tracked && inst->params.priority != VRRP_PRIO_OWNER &&
+	    !inst->params.start_master)
+		vips_set(inst, false);
+	step(inst, &ev, "starting");
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_instance *inst = data;
+	const struct vrrp_event ev = {.type = VRRP_EV_FAULT_CLEAR};
+
+	(void)usec;
+	if (setup(inst) < 0) {
+		sd_event_source_set_time_relative(s, SETUP_RETRY_US);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
+	log_info("(%s) interface %s is usable now", inst->conf->name,
+		 inst->conf->interface ? inst->conf->interface : "-");
+	inst->fault_setup = false;
+	sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	if (inst->fault_tracked)
+		return 0;
+	fill_params(inst);
+	step(inst, &ev, "interface usable");
+	return 0;
+}
+
+static void setup_failed(struct vrrp_instance *inst, int rc)
+{
+	const struct vrrp_event ev = {.type = VRRP_EV_FAULT};
+	char why[128];
+
+	inst->fault_setup = true;
+	snprintf(why, sizeof(why), "cannot use interface %s: %s",
+		 inst->conf->interface ? inst->conf->interface : "-", strerror(-rc));
+	step(inst, &ev, why);
+	if (!inst->retry &&
+	    sd_event_add_time_relative(inst->v->event, &inst->retry, CLOCK_MONOTONIC,
+				       SETUP_RETRY_US, 0, on_retry, inst) < 0)
+		log_err("(%s) cannot schedule a retry", inst->conf->name);
+}
+
+void vrrp_instance_start(struct vrrp_instance *inst)
+{
+	int rc = setup(inst);
+
+	if (rc < 0) {
+		setup_failed(inst, rc);
+		return;
+	}
+	begin(inst);
+}
+
+void vrrp_instance_shutdown(struct vrrp_instance *inst)
+{
+	const struct vrrp_event ev = {.type = VRRP_EV_SHUTDOWN};
+
+	step(inst, &ev, "stopping");
+	if (inst->vips_installed)
+		vips_set(inst, false);
+	vrrp_announce_end(inst);
+	if (inst->retry)
+		sd_event_source_set_enabled(inst->retry, SD_EVENT_OFF);
+	vrrp_link_detach(inst->v, inst);
+}
+
+/* --- receiving -------------------------------------------------------- */
+
+static void rx_drop_log(struct vrrp_instance *inst, const char *why, const struct vaddr *src)
+{
+	char buf[VADDR_STRLEN];
+	uint64_t n;
+
+	if (vrrp_ratelimit_ok(&inst->rl_rx, vrrp_now_us(), LOG_INTERVAL_US, &n))
+		log_warn("(%s) dropped advert from %s: %s (%lu more drops not logged)",
+			 inst->conf->name, vaddr_format(src, buf, sizeof(buf)), why, (unsigned long)n);
+}
+
+void vrrp_instance_on_bad_packet(struct vrrp_instance *inst, enum vrrp_pkt_err err,
+				 const struct vaddr *src)
+{
+	if ((unsigned)err < VRRP_PKT_ERR_COUNT)
+		inst->counters.rx_pkt_err[err]++;
+	rx_drop_log(inst, vrrp_pkt_err_name(err), src);
+}
+
+static void drop(struct vrrp_instance *inst, enum vrrp_drop why, const struct vaddr *src,
+		 bool quiet)
+{
+	inst->counters.rx_drop[why]++;
+	if (!quiet)
+		rx_drop_log(inst, drop_names[why], src);
+}
+
+static bool from_peer(const struct vrrp_instance_conf *c, const struct vaddr *src)
+{
+	for (const struct vrrp_peer_conf *p = c->peers; p; p = p->next)
+		if (vaddr_equal(&p->addr, src))
+			return true;
+	return false;
+}
+
+void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_advert *a)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	const struct vrrp_pkt_expect e = {
+	    .version = (uint8_t)c->version,
+	    .advert_int_cs = inst->params.advert_int_cs,
+	    .auth_type = (uint8_t)c->auth_type,
+	    .auth_pass = c->auth_pass,
+	    .vips = c->skip_check_adv_addr ? NULL : inst->adv_vips,
+	    .nvips = inst->n_adv_vips,
+	};
+	struct vrrp_event ev = {.type = VRRP_EV_ADVERT};
+	enum vrrp_pkt_err err;
+	char why[96], buf[VADDR_STRLEN];
+
+	if (inst->src.family && vaddr_equal(&a->ip.src, &inst->src)) {
+		drop(inst, VRRP_DROP_OWN, &a->ip.src, true);
+		return;
+	}
+	if (a->family != c->family) {
+		drop(inst, VRRP_DROP_WRONG_FAMILY, &a->ip.src, false);
+		return;
+	}
+	err = vrrp_pkt_check(a, &e);
+	if (err != VRRP_PKT_OK) {
+		vrrp_instance_on_bad_packet(inst, err, &a->ip.src);
+		return;
+	}
+	if (c->peers && c->check_unicast_src && !from_peer(c, &a->ip.src)) {
+		drop(inst, VRRP_DROP_UNICAST_SRC, &a->ip.src, false);
+		return;
+	}
+	if (inst->fsm.state != VRRP_STATE_BACKUP && inst->fsm.state != VRRP_STATE_MASTER) {
+		drop(inst, VRRP_DROP_NOT_RUNNING, &a->ip.src, true);
+		return;
+	}
+	inst->counters.rx_adverts++;
+	if (!a->priority)
+		inst->counters.rx_prio0++;
+	ev.priority = a->priority;
+	ev.advert_int_cs = a->advert_int_cs;
+	ev.src = a->ip.src;
+	snprintf(why, sizeof(why), "advert from %s with priority %u",
+		 vaddr_format(&a->ip.src, buf, sizeof(buf)), a->priority);
+	step(inst, &ev, why);
+}
+
+/* --- reload and tracking ---------------------------------------------- */
+
+static bool list_has(const struct vrrp_addr_list *l, const struct vrrp_addr_conf *a)
+{
+	for (const struct vrrp_addr_conf *b = l->first; b; b = b->next)
+		if (vrrp_addr_same(a, b))
+			return true;
+	return false;
+}
+
+/* Remove what @next no longer has, add what it newly has; the rest stays
+ * untouched in the kernel. */
+static void vips_update(struct vrrp_instance *inst, const struct vrrp_addr_list *old,
+			const struct vrrp_addr_list *new)
+{
+	for (const struct vrrp_addr_conf *a = old->first; a; a = a->next)
+		if (!list_has(new, a))
+			addr_change(inst, a, false);
+	for (const struct vrrp_addr_conf *a = new->first; a; a = a->next)
+		if (!list_has(old, a)) {
+			addr_change(inst, a, true);
+			vrrp_announce_addr(inst, a);
+		}
+}
+
+void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next)
+{
+	const struct vrrp_instance_conf *old = inst->conf;
+	struct vrrp_fsm_params before = inst->params;
+
+	if (inst->vips_installed) {
+		vips_update(inst, &old->vips, &next->vips);
+		vips_update(inst, &old->evips, &next->evips);
+	}
+	inst->conf = next;
+	if (build_adv_vips(inst) < 0)
+		log_err("(%s) out of memory for the advert address list", next->name);
+	fill_params(inst);
+	if (before.priority != inst->params.priority ||
+	    before.advert_int_cs != inst->params.advert_int_cs ||
+	    before.preempt != inst->params.preempt) {
+		const struct vrrp_event ev = {.type = VRRP_EV_PRIORITY};
+
+		step(inst, &ev, "reconfigured");
+	}
+}
+
+void vrrp_instance_set_priority_offset(struct vrrp_instance *inst, int delta)
+{
+	const struct vrrp_event ev = {.type = VRRP_EV_PRIORITY};
+	uint8_t before = inst->params.priority;
+
+	inst->priority_offset = delta;
+	inst->params.priority = effective_priority(inst);
+	if (inst->params.priority != before)
+		step(inst, &ev, "priority changed");
+}
+
+void vrrp_instance_set_fault(struct vrrp_instance *inst, bool fault)
+{
+	const struct vrrp_event on = {.type = VRRP_EV_FAULT};
+	const struct vrrp_event off = {.type = VRRP_EV_FAULT_CLEAR};
+
+	inst->fault_tracked = fault;
+	if (fault)
+		step(inst, &on, "tracking reports a fault");
+	else if (!inst->fault_setup && inst->fsm.state == VRRP_STATE_FAULT)
+		step(inst, &off, "tracking fault cleared");
+}

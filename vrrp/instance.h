@@ -1,0 +1,110 @@
+/* One running vrrp_instance: the state machine (vrrp/fsm.c) on the event
+ * loop, its adverts out and in, its VIPs and announcements.
+ *
+ * The fsm decides; this file carries out what it returns, in a fixed
+ * order: adverts first (a priority-0 advert before anything else), then
+ * addresses, then announcements, then the state report. Timers are the
+ * fsm's absolute deadlines on CLOCK_MONOTONIC with 1 µs accuracy, so the
+ * advert cadence does not drift.
+ */
+#ifndef VIGIL_VRRP_INSTANCE_H
+#define VIGIL_VRRP_INSTANCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "parser/conf_vrrp.h"
+#include "vrrp/announce.h"
+#include "vrrp/fsm.h"
+#include "vrrp/packet.h"
+#include "vrrp/ratelimit.h"
+
+struct vrrp;
+struct vrrp_link;
+
+/* Adverts dropped for reasons the packet codec does not know. */
+enum vrrp_drop {
+	VRRP_DROP_OWN = 0,        /* our own advert, looped back */
+	VRRP_DROP_UNICAST_SRC,    /* check_unicast_src: not from a unicast_peer */
+	VRRP_DROP_WRONG_FAMILY,
+	VRRP_DROP_NOT_RUNNING,    /* INIT or FAULT: adverts are ignored */
+	VRRP_DROP_COUNT,
+};
+
+struct vrrp_counters {
+	uint64_t rx_adverts;      /* accepted and fed to the fsm */
+	uint64_t rx_prio0;        /* of those, priority 0 */
+	uint64_t rx_pkt_err[VRRP_PKT_ERR_COUNT]; /* by vrrp_pkt_err */
+	uint64_t rx_drop[VRRP_DROP_COUNT];
+	uint64_t tx_adverts;
+	uint64_t tx_prio0;
+	uint64_t tx_errors;
+	uint64_t became_master;
+	uint64_t addr_errors;
+};
+
+struct vrrp_instance {
+	struct vrrp_instance *next;      /* in the subsystem's list */
+	struct vrrp_instance *link_next; /* in the link's chain for this VRID */
+	struct vrrp *v;
+	const struct vrrp_instance_conf *conf; /* of the running generation */
+	struct vrrp_link *link;
+	unsigned ifindex;                /* of conf->interface, 0 when none */
+
+	struct vrrp_fsm fsm;
+	struct vrrp_fsm_params params;
+	int priority_offset;             /* from tracking */
+	bool fault_tracked;              /* tracking says FAULT */
+	bool fault_setup;                /* no interface / socket yet */
+	bool vips_installed;
+
+	struct vaddr src;                /* what our adverts come from */
+	struct vaddr *adv_vips;          /* the addresses our adverts list */
+	unsigned n_adv_vips;
+
+	sd_event_source *timer;          /* the fsm's next deadline */
+	sd_event_source *retry;          /* setup retry while fault_setup */
+	struct vrrp_announce announce;
+
+	struct vrrp_counters counters;
+	struct vrrp_ratelimit rl_rx, rl_tx, rl_addr;
+};
+
+/* A stopped instance for @conf; NULL on allocation failure. */
+struct vrrp_instance *vrrp_instance_new(struct vrrp *v, const struct vrrp_instance_conf *conf);
+
+/* Free @inst (NULL is fine); call vrrp_instance_shutdown() first if it ran. */
+void vrrp_instance_free(struct vrrp_instance *inst);
+
+/* Open its socket (through its link) and start the fsm. Failures put the
+ * instance in FAULT with a retry; they are logged, not returned. */
+void vrrp_instance_start(struct vrrp_instance *inst);
+
+/* Stop now, without the event loop: priority-0 advert when master, VIPs
+ * removed, link released. */
+void vrrp_instance_shutdown(struct vrrp_instance *inst);
+
+/* Take @next, a configuration of the same protocol identity (see
+ * vrrp_conf_compatible()), in place: state kept; VIPs added or removed by
+ * difference when master, with announcements for the added ones only. */
+void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next);
+
+/* Hooks for tracking. The effective priority is the configured one plus
+ * @delta, kept within 1..254; an address owner (255) stays 255. */
+void vrrp_instance_set_priority_offset(struct vrrp_instance *inst, int delta);
+void vrrp_instance_set_fault(struct vrrp_instance *inst, bool fault);
+
+const char *vrrp_instance_name(const struct vrrp_instance *inst);
+enum vrrp_state vrrp_instance_state(const struct vrrp_instance *inst);
+uint8_t vrrp_instance_priority(const struct vrrp_instance *inst);
+
+/* From the link: an advert that passed decoding, for this instance. */
+void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_advert *a);
+/* From the link: a packet for this instance (by its VRID byte) that
+ * failed decoding with @err. */
+void vrrp_instance_on_bad_packet(struct vrrp_instance *inst, enum vrrp_pkt_err err,
+				 const struct vaddr *src);
+
+#endif

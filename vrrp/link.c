@@ -1,0 +1,287 @@
+#include "build-config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "vrrp/instance.h"
+#include "vrrp/link.h"
+#include "vrrp/socket.h"
+#include "vrrp/vrrp_internal.h"
+
+/* Big enough for any advert: IPv6 header aside, 255 IPv6 addresses. */
+#define RX_BUF_LEN (60 + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
+
+struct vrrp_link {
+	struct vrrp_link *next;
+	struct vrrp *v;
+	char ifname[IF_NAMESIZE]; /* "" for unicast instances without interface */
+	unsigned ifindex;
+	int family;
+	int fd;
+	sd_event_source *io;
+	unsigned users;
+	struct vrrp_instance *by_vrid[256];
+	struct vrrp_link_counters counters;
+	struct vrrp_ratelimit rl_unknown;
+};
+
+int vrrp_link_fd(const struct vrrp_link *l)
+{
+	return l->fd;
+}
+
+unsigned vrrp_link_ifindex(const struct vrrp_link *l)
+{
+	return l->ifindex;
+}
+
+static bool peer_of(const struct vrrp_instance_conf *c, const struct vaddr *src)
+{
+	for (const struct vrrp_peer_conf *p = c->peers; p; p = p->next)
+		if (vaddr_equal(&p->addr, src))
+			return true;
+	return false;
+}
+
+/* Several instances may share a VRID on one link (different multicast
+ * groups, or unicast peers that do not overlap): pick by destination or
+ * source; with one candidate, it is the one. */
+static struct vrrp_instance *pick(struct vrrp_link *l, uint8_t vrid, const struct vrrp_ip_info *ip)
+{
+	struct vrrp_instance *first = l->by_vrid[vrid];
+
+	if (!first || !first->link_next)
+		return first;
+	for (struct vrrp_instance *i = first; i; i = i->link_next) {
+		const struct vrrp_instance_conf *c = i->conf;
+
+		if (c->peers ? peer_of(c, &ip->src) : vaddr_equal(&c->mcast_dst, &ip->dst))
+			return i;
+	}
+	return NULL;
+}
+
+static void on_unknown_vrid(struct vrrp_link *l, uint8_t vrid, const struct vaddr *src)
+{
+	char a[VADDR_STRLEN];
+	uint64_t n;
+
+	l->counters.rx_unknown_vrid++;
+	if (!l->v->global || !l->v->global->log_unknown_vrids)
+		return;
+	if (vrrp_ratelimit_ok(&l->rl_unknown, vrrp_now_us(), 10000000, &n))
+		log_info("%s: advert for unknown VRID %u from %s (%lu more not logged)",
+			 l->ifname[0] ? l->ifname : "unicast", vrid, vaddr_format(src, a, sizeof(a)),
+			 (unsigned long)n);
+}
+
+/* The VRID byte of an undecodable packet, to blame the right instance. */
+static int raw_vrid(const struct vrrp_rx *rx)
+{
+	size_t off = 0;
+
+	if (rx->has_ip_header) {
+		if (rx->len < 20)
+			return -1;
+		off = (size_t)(rx->data[0] & 0x0f) * 4;
+	}
+	return rx->len >= off + 2 ? rx->data[off + 1] : -1;
+}
+
+static void handle_packet(struct vrrp_link *l, const struct vrrp_rx *rx)
+{
+	struct vrrp_advert a;
+	struct vrrp_instance *inst;
+	enum vrrp_pkt_err err;
+	int vrid;
+
+	l->counters.rx_packets++;
+	if (rx->has_ip_header)
+		err = vrrp_pkt_decode_ip(rx->data, rx->len, &a);
+	else
+		err = vrrp_pkt_decode(rx->data, rx->len, &rx->ip, &a);
+	if (err == VRRP_PKT_OK) {
+		inst = pick(l, a.vrid, &a.ip);
+		if (inst)
+			vrrp_instance_on_advert(inst, &a);
+		else
+			on_unknown_vrid(l, a.vrid, &a.ip.src);
+		return;
+	}
+	vrid = raw_vrid(rx);
+	if (vrid < 0) {
+		l->counters.rx_undecodable++;
+		return;
+	}
+	/* The IP facts are only in @a for some failures; take the source
+	 * from the header when it is there. */
+	if (rx->has_ip_header && rx->len >= 20) {
+		a.ip.src.family = AF_INET;
+		memcpy(&a.ip.src.u.v4, rx->data + 12, 4);
+	} else if (!rx->has_ip_header) {
+		a.ip = rx->ip;
+	}
+	inst = pick(l, (uint8_t)vrid, &a.ip);
+	if (inst)
+		vrrp_instance_on_bad_packet(inst, err, &a.ip.src);
+	else
+		on_unknown_vrid(l, (uint8_t)vrid, &a.ip.src);
+}
+
+static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *data)
+{
+	struct vrrp_link *l = data;
+	uint8_t buf[RX_BUF_LEN];
+
+	(void)s;
+	(void)revents;
+	/* Bounded, so one busy link cannot starve the timers. */
+	for (int n = 0; n < 64; n++) {
+		struct vrrp_rx rx;
+		int rc = vrrp_socket_recv(fd, l->family, buf, sizeof(buf), &rx);
+
+		if (rc == -EAGAIN)
+			break;
+		if (rc < 0) {
+			log_warn("%s: receive failed: %s", l->ifname[0] ? l->ifname : "unicast",
+				 strerror(-rc));
+			break;
+		}
+		if (l->ifindex && rx.ifindex && rx.ifindex != l->ifindex)
+			continue; /* bound to the device, but be sure */
+		handle_packet(l, &rx);
+	}
+	return 0;
+}
+
+static void link_free(struct vrrp_link *l)
+{
+	sd_event_source_disable_unref(l->io);
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l);
+}
+
+static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_link **out)
+{
+	struct vrrp_link *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (!l)
+		return -ENOMEM;
+	l->v = v;
+	l->family = family;
+	l->fd = -1;
+	if (ifname) {
+		if (strlen(ifname) >= sizeof(l->ifname)) {
+			free(l);
+			return -ENODEV;
+		}
+		strcpy(l->ifname, ifname);
+		l->ifindex = if_nametoindex(ifname);
+		if (!l->ifindex) {
+			free(l);
+			return -ENODEV;
+		}
+	}
+	rc = vrrp_socket_open(family, ifname);
+	if (rc >= 0) {
+		l->fd = rc;
+		rc = sd_event_add_io(v->event, &l->io, l->fd, EPOLLIN, on_readable, l);
+	}
+	if (rc >= 0)
+		/* Adverts before timers: a late advert must not let a
+		 * master-down timer fire that it would have reset. */
+		rc = sd_event_source_set_priority(l->io, SD_EVENT_PRIORITY_IMPORTANT);
+	if (rc < 0) {
+		link_free(l);
+		return rc;
+	}
+	l->next = v->links;
+	v->links = l;
+	*out = l;
+	return 0;
+}
+
+static struct vrrp_link *link_find(struct vrrp *v, const char *ifname, int family)
+{
+	for (struct vrrp_link *l = v->links; l; l = l->next)
+		if (l->family == family && strcmp(l->ifname, ifname ? ifname : "") == 0)
+			return l;
+	return NULL;
+}
+
+/* Another attached multicast instance uses @group: keep the membership. */
+static bool group_in_use(const struct vrrp_link *l, const struct vrrp_instance *except,
+			 const struct vaddr *group)
+{
+	for (unsigned i = 0; i < 256; i++)
+		for (const struct vrrp_instance *p = l->by_vrid[i]; p; p = p->link_next)
+			if (p != except && !p->conf->peers && vaddr_equal(&p->conf->mcast_dst, group))
+				return true;
+	return false;
+}
+
+static void unlink_link(struct vrrp *v, struct vrrp_link *l)
+{
+	for (struct vrrp_link **pp = &v->links; *pp; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			return;
+		}
+}
+
+int vrrp_link_attach(struct vrrp *v, struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	struct vrrp_link *l = link_find(v, c->interface, c->family);
+	int rc;
+
+	if (!l) {
+		rc = link_new(v, c->interface, c->family, &l);
+		if (rc < 0)
+			return rc;
+	}
+	if (!c->peers && l->ifindex && !group_in_use(l, inst, &c->mcast_dst)) {
+		rc = vrrp_socket_join(l->fd, &c->mcast_dst, l->ifindex);
+		if (rc < 0) {
+			if (!l->users) {
+				unlink_link(v, l);
+				link_free(l);
+			}
+			return rc;
+		}
+	}
+	inst->link_next = l->by_vrid[c->vrid];
+	l->by_vrid[c->vrid] = inst;
+	inst->link = l;
+	l->users++;
+	return 0;
+}
+
+void vrrp_link_detach(struct vrrp *v, struct vrrp_instance *inst)
+{
+	struct vrrp_link *l;
+
+	l = inst->link;
+	if (!l)
+		return;
+	for (struct vrrp_instance **pp = &l->by_vrid[inst->conf->vrid]; *pp; pp = &(*pp)->link_next)
+		if (*pp == inst) {
+			*pp = inst->link_next;
+			break;
+		}
+	inst->link_next = NULL;
+	inst->link = NULL;
+	if (!inst->conf->peers && l->ifindex && !group_in_use(l, inst, &inst->conf->mcast_dst))
+		vrrp_socket_leave(l->fd, &inst->conf->mcast_dst, l->ifindex);
+	if (--l->users == 0) {
+		unlink_link(v, l);
+		link_free(l);
+	}
+}

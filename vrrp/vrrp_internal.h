@@ -1,0 +1,30 @@
+/* What the files of vrrp/ share: the subsystem's context. Not for use
+ * outside vrrp/. */
+#ifndef VIGIL_VRRP_INTERNAL_H
+#define VIGIL_VRRP_INTERNAL_H
+
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "parser/config.h"
+#include "vrrp/vrrp.h"
+
+struct nl_sock;
+struct vrrp_link;
+
+struct vrrp {
+	sd_event *event;
+	struct vrrp_hooks hooks;
+	struct nl_sock *nl; /* rtnetlink, for addresses; NULL when unavailable */
+	int garp_fd;        /* AF_PACKET, -1 when unavailable */
+	int ndisc_fd;       /* raw ICMPv6, -1 when unavailable */
+	const struct global_conf *global; /* of the running configuration */
+	struct vrrp_instance *instances;  /* in configuration order */
+	struct vrrp_link *links;
+};
+
+/* CLOCK_MONOTONIC in microseconds, the clock of every deadline. */
+uint64_t vrrp_now_us(void);
+
+#endif
