@@ -11,6 +11,7 @@
 #define VIGIL_CHECKERS_CHECKERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <systemd/sd-event.h>
@@ -28,18 +29,32 @@ struct checkers_ops {
 };
 
 /* Start checking every real server of @cfg. Initial verdicts follow
- * keepalived: up, except `alpha` real servers, which start down. */
+ * keepalived: up, except `alpha` real servers, which start down. Read them
+ * with checkers_rs_status(): rs_changed() reports later changes only. */
 int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct checkers_ops *ops,
 		 void *data, struct checkers **out);
 
 /* Move to a new config generation: unchanged real servers keep their state
- * and schedule (no flap), new ones start, removed ones stop. */
+ * and schedule (no flap), new ones start, removed ones stop. No rs_changed()
+ * call is made for the new generation's initial verdicts: read them with
+ * checkers_rs_status(). Not from inside rs_changed(). On failure (-ENOMEM)
+ * the previous generation keeps running. */
 int checkers_reload(struct checkers *c, const struct vigil_config *next);
 
 /* The current verdict on @rs of @vs (pointers of the running generation). */
 void checkers_rs_status(const struct checkers *c, const struct lvs_virtual_server *vs,
 			const struct lvs_real_server *rs, bool *up, uint32_t *weight);
 
+/* How many virtual servers share the probes of @rs of @vs: 1 when its
+ * checks are its own, N when N virtual servers' identical checkers of the
+ * same real server are served by one probe (for the status output). */
+unsigned checkers_rs_sharing(const struct checkers *c, const struct lvs_virtual_server *vs,
+			     const struct lvs_real_server *rs);
+
+/* Distinct checks (probes scheduled) and real servers checked. */
+void checkers_counts(const struct checkers *c, size_t *n_checks, size_t *n_real_servers);
+
+/* Stop every probe and free. NULL is fine. */
 void checkers_free(struct checkers *c);
 
 #endif

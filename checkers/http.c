@@ -1,0 +1,533 @@
+/* HTTP_GET and SSL_GET: fetch every url of the checker in turn, each on
+ * its own connection, and judge each answer: status code in the url's set,
+ * MD5 digest of the body, regex on the body. All must pass.
+ *
+ * A probe is a chain of callbacks on one io source: connect -> (TLS
+ * handshake) -> send the request -> read and parse the response ->
+ * judge -> next url or check_done(). When a url has neither digest nor
+ * regex, the verdict is known from the status line and the connection is
+ * dropped there, without reading the body. TLS sessions are resumed from
+ * one probe to the next (tls.c keeps no cache of its own).
+ */
+#include "build-config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+
+#include "checkers/check.h"
+#include "checkers/http_parse.h"
+#include "daemon/log.h"
+
+/* Body bytes kept for a regex (keepalived's default regex_max_offset is
+ * the whole buffer it reads; a health page is small). */
+#define HTTP_REGEX_BODY_MAX (64 * 1024)
+#define HTTP_READ_CHUNK 16384
+
+enum http_step { HTTP_CONNECTING, HTTP_HANDSHAKE, HTTP_SENDING, HTTP_RECEIVING };
+
+/* Lasting per check. */
+struct http_priv {
+	regex_t *regexes; /* one per url; re_nsub unused; NULL entries have none */
+	bool *has_regex;
+	unsigned n_urls;
+	SSL_SESSION *session;
+};
+
+/* One probe in flight. */
+struct http_probe {
+	unsigned url_index;
+	enum http_step step;
+	SSL *ssl;
+	char *req;
+	size_t req_len, req_off;
+	EVP_MD_CTX *md;
+	char *body;
+	size_t body_len;
+	bool need_body;
+	struct http_parser parser;
+};
+
+static bool http_is_ssl(const struct check *ck)
+{
+	return ck->conf->type == LVS_CHECK_SSL;
+}
+
+static const struct lvs_url *http_url(const struct check *ck, unsigned index)
+{
+	const struct lvs_url *u = ck->conf->u.http.urls;
+
+	while (u && index--)
+		u = u->next;
+	return u;
+}
+
+static void http_probe_free(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+
+	if (!p)
+		return;
+	SSL_free(p->ssl);
+	EVP_MD_CTX_free(p->md);
+	free(p->req);
+	free(p->body);
+	free(p);
+	ck->probe = NULL;
+}
+
+/* End the probe: free it and report. */
+#define http_fail(ck, ...)                                                                         \
+	do {                                                                                       \
+		http_probe_free(ck);                                                               \
+		check_done(ck, false, __VA_ARGS__);                                                \
+	} while (0)
+
+static const char *http_ssl_error(char *buf, size_t len)
+{
+	unsigned long e = ERR_get_error();
+
+	if (!e)
+		snprintf(buf, len, "%s", errno ? strerror(errno) : "connection closed");
+	else
+		ERR_error_string_n(e, buf, len);
+	ERR_clear_error();
+	return buf;
+}
+
+static int http_build_request(struct check *ck, const struct lvs_url *u, struct http_probe *p)
+{
+	const struct lvs_http_check *h = &ck->conf->u.http;
+	char host[INET6_ADDRSTRLEN + 16];
+	const char *version = h->protocol == LVS_HTTP_1_1 ? "1.1" : "1.0";
+	const char *close = h->protocol == LVS_HTTP_1_0 ? "" : "Connection: close\r\n";
+	int n;
+
+	if (u->virtualhost) {
+		snprintf(host, sizeof(host), "%s", u->virtualhost);
+	} else {
+		char a[INET6_ADDRSTRLEN];
+		uint16_t port;
+		bool v6 = ck->dst.sa.sa_family == AF_INET6;
+
+		inet_ntop(ck->dst.sa.sa_family,
+			  v6 ? (const void *)&ck->dst.in6.sin6_addr : (const void *)&ck->dst.in.sin_addr,
+			  a, sizeof(a));
+		port = ntohs(v6 ? ck->dst.in6.sin6_port : ck->dst.in.sin_port);
+		if (port == (http_is_ssl(ck) ? 443 : 80))
+			snprintf(host, sizeof(host), v6 ? "[%s]" : "%s", a);
+		else
+			snprintf(host, sizeof(host), v6 ? "[%s]:%u" : "%s:%u", a, port);
+	}
+	n = asprintf(&p->req,
+		     "GET %s HTTP/%s\r\n"
+		     "User-Agent: vigil\r\n"
+		     "Host: %s\r\n"
+		     "%s"
+		     "\r\n",
+		     u->path, version, host, close);
+	if (n < 0) {
+		p->req = NULL;
+		return -ENOMEM;
+	}
+	p->req_len = (size_t)n;
+	p->req_off = 0;
+	return 0;
+}
+
+static int http_io(sd_event_source *s, int fd, uint32_t revents, void *data);
+static void http_url_begin(struct check *ck);
+
+/* Wait for @events (a TLS call's WANT_READ/WANT_WRITE, or the socket's). */
+static void http_wait(struct check *ck, uint32_t events)
+{
+	int r = check_watch(ck, events, http_io);
+
+	if (r < 0)
+		http_fail(ck, "cannot watch the socket: %s", strerror(-r));
+}
+
+static void http_judge(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+	struct http_priv *priv = ck->priv;
+	const struct lvs_url *u = http_url(ck, p->url_index);
+	unsigned status = p->parser.status;
+
+	if (!lvs_status_has(&u->status_codes, status)) {
+		http_fail(ck, "%s: HTTP status %u", u->path, status);
+		return;
+	}
+	if (u->has_digest) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		char hex[33];
+
+		EVP_DigestFinal_ex(p->md, md, &mdlen);
+		if (mdlen != 16 || memcmp(md, u->digest, 16) != 0) {
+			for (unsigned i = 0; i < 16 && i < mdlen; i++)
+				snprintf(hex + 2 * i, 3, "%02x", md[i]);
+			http_fail(ck, "%s: MD5 digest of the body is %s, not the expected one", u->path,
+				  hex);
+			return;
+		}
+	}
+	if (priv->has_regex[p->url_index]) {
+		bool match;
+
+		p->body[p->body_len] = '\0';
+		match = regexec(&priv->regexes[p->url_index], p->body, 0, NULL, 0) == 0;
+		if (match == u->regex_no_match) {
+			http_fail(ck, "%s: body %s regex '%s'", u->path,
+				  match ? "matches" : "does not match", u->regex);
+			return;
+		}
+	}
+	if (p->ssl) {
+		SSL_SESSION *sess = SSL_get1_session(p->ssl);
+
+		if (sess && SSL_SESSION_is_resumable(sess)) {
+			SSL_SESSION_free(priv->session);
+			priv->session = sess;
+		} else {
+			SSL_SESSION_free(sess);
+		}
+	}
+	if (u->next) {
+		p->url_index++;
+		check_close(ck);
+		SSL_free(p->ssl);
+		p->ssl = NULL;
+		http_url_begin(ck);
+		return;
+	}
+	http_probe_free(ck);
+	check_done(ck, true, NULL);
+}
+
+static void http_body(void *data, const char *buf, size_t len)
+{
+	struct http_probe *p = data;
+
+	if (p->md)
+		EVP_DigestUpdate(p->md, buf, len);
+	if (p->body && p->body_len < HTTP_REGEX_BODY_MAX) {
+		size_t n = len < HTTP_REGEX_BODY_MAX - p->body_len ? len : HTTP_REGEX_BODY_MAX - p->body_len;
+
+		memcpy(p->body + p->body_len, buf, n);
+		p->body_len += n;
+	}
+}
+
+static void http_receive(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+	char buf[HTTP_READ_CHUNK];
+
+	for (;;) {
+		enum http_parse_result r;
+		ssize_t n;
+
+		if (p->ssl) {
+			int e;
+
+			ERR_clear_error();
+			n = SSL_read(p->ssl, buf, sizeof(buf));
+			if (n <= 0) {
+				e = SSL_get_error(p->ssl, (int)n);
+				if (e == SSL_ERROR_WANT_READ) {
+					http_wait(ck, EPOLLIN);
+					return;
+				}
+				if (e == SSL_ERROR_WANT_WRITE) {
+					http_wait(ck, EPOLLOUT);
+					return;
+				}
+				if (e != SSL_ERROR_ZERO_RETURN) {
+					char why[160];
+
+					http_fail(ck, "TLS read: %s", http_ssl_error(why, sizeof(why)));
+					return;
+				}
+				n = 0;
+			}
+		} else {
+			n = recv(ck->fd, buf, sizeof(buf), 0);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				http_wait(ck, EPOLLIN);
+				return;
+			}
+			if (n < 0) {
+				http_fail(ck, "read: %s", strerror(errno));
+				return;
+			}
+		}
+		check_set_deadline(ck, ck->conf->connect_timeout_us);
+		r = n ? http_parse(&p->parser, buf, (size_t)n, http_body, p)
+		      : http_parse_eof(&p->parser);
+		if (r == HTTP_PARSE_ERROR) {
+			http_fail(ck, "%s: bad response: %s", http_url(ck, p->url_index)->path,
+				  p->parser.error);
+			return;
+		}
+		if (r == HTTP_PARSE_DONE || (p->parser.have_status && !p->need_body)) {
+			http_judge(ck);
+			return;
+		}
+	}
+}
+
+static void http_send(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+
+	while (p->req_off < p->req_len) {
+		ssize_t n;
+
+		if (p->ssl) {
+			ERR_clear_error();
+			n = SSL_write(p->ssl, p->req + p->req_off, (int)(p->req_len - p->req_off));
+			if (n <= 0) {
+				int e = SSL_get_error(p->ssl, (int)n);
+				char why[160];
+
+				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+					http_wait(ck, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+					return;
+				}
+				http_fail(ck, "TLS write: %s", http_ssl_error(why, sizeof(why)));
+				return;
+			}
+		} else {
+			n = send(ck->fd, p->req + p->req_off, p->req_len - p->req_off, MSG_NOSIGNAL);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				http_wait(ck, EPOLLOUT);
+				return;
+			}
+			if (n < 0) {
+				http_fail(ck, "write: %s", strerror(errno));
+				return;
+			}
+		}
+		p->req_off += (size_t)n;
+	}
+	p->step = HTTP_RECEIVING;
+	ck->phase = "waiting for the response";
+	http_receive(ck);
+}
+
+static void http_handshake(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+	int r, e;
+	char why[160];
+
+	ERR_clear_error();
+	r = SSL_connect(p->ssl);
+	if (r == 1) {
+		p->step = HTTP_SENDING;
+		ck->phase = "sending the request";
+		http_send(ck);
+		return;
+	}
+	e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		http_wait(ck, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+		return;
+	}
+	http_fail(ck, "TLS handshake: %s", http_ssl_error(why, sizeof(why)));
+}
+
+static void http_connected(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+	struct http_priv *priv = ck->priv;
+	const struct lvs_url *u = http_url(ck, p->url_index);
+	SSL_CTX *ctx;
+
+	if (!http_is_ssl(ck)) {
+		p->step = HTTP_SENDING;
+		ck->phase = "sending the request";
+		http_send(ck);
+		return;
+	}
+	ctx = checkers_tls_ctx(ck->engine);
+	p->ssl = ctx ? SSL_new(ctx) : NULL;
+	if (!p->ssl || SSL_set_fd(p->ssl, ck->fd) != 1) {
+		http_fail(ck, "cannot set up TLS");
+		return;
+	}
+	if (ck->conf->u.http.enable_sni && u->virtualhost)
+		SSL_set_tlsext_host_name(p->ssl, u->virtualhost);
+	if (priv->session)
+		SSL_set_session(p->ssl, priv->session);
+	p->step = HTTP_HANDSHAKE;
+	ck->phase = "in the TLS handshake";
+	http_handshake(ck);
+}
+
+static int http_io(sd_event_source *s, int fd, uint32_t revents, void *data)
+{
+	struct check *ck = data;
+	struct http_probe *p = ck->probe;
+	int err;
+
+	switch (p->step) {
+	case HTTP_CONNECTING:
+		err = check_socket_error(fd);
+		if (err)
+			http_fail(ck, "connect: %s", strerror(err));
+		else
+			http_connected(ck);
+		break;
+	case HTTP_HANDSHAKE:
+		http_handshake(ck);
+		break;
+	case HTTP_SENDING:
+		http_send(ck);
+		break;
+	case HTTP_RECEIVING:
+		http_receive(ck);
+		break;
+	}
+	return 0;
+}
+
+/* Connect for the current url. */
+static void http_url_begin(struct check *ck)
+{
+	struct http_probe *p = ck->probe;
+	struct http_priv *priv = ck->priv;
+	const struct lvs_url *u = http_url(ck, p->url_index);
+	int r;
+
+	free(p->req);
+	p->req = NULL;
+	if (http_build_request(ck, u, p) < 0) {
+		http_fail(ck, "out of memory");
+		return;
+	}
+	http_parser_init(&p->parser);
+	p->body_len = 0;
+	p->need_body = u->has_digest || priv->has_regex[p->url_index];
+	if (u->has_digest) {
+		if (!p->md)
+			p->md = EVP_MD_CTX_new();
+		if (!p->md || EVP_DigestInit_ex(p->md, EVP_md5(), NULL) != 1) {
+			http_fail(ck, "cannot compute MD5");
+			return;
+		}
+	}
+	if (priv->has_regex[p->url_index] && !p->body) {
+		p->body = malloc(HTTP_REGEX_BODY_MAX + 1);
+		if (!p->body) {
+			http_fail(ck, "out of memory");
+			return;
+		}
+	}
+	check_set_deadline(ck, ck->conf->connect_timeout_us);
+	r = check_connect(ck, SOCK_STREAM, IPPROTO_TCP);
+	if (r < 0) {
+		http_fail(ck, "connect: %s", strerror(-r));
+		return;
+	}
+	if (r == 0) {
+		http_connected(ck);
+		return;
+	}
+	p->step = HTTP_CONNECTING;
+	ck->phase = "connecting";
+	http_wait(ck, EPOLLOUT);
+}
+
+static void http_start(struct check *ck)
+{
+	struct http_probe *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		check_done(ck, false, "out of memory");
+		return;
+	}
+	ck->probe = p;
+	http_url_begin(ck);
+}
+
+static void http_cancel(struct check *ck)
+{
+	http_probe_free(ck);
+	check_close(ck);
+}
+
+static void http_fini(struct check *ck)
+{
+	struct http_priv *priv = ck->priv;
+
+	if (!priv)
+		return;
+	for (unsigned i = 0; i < priv->n_urls; i++)
+		if (priv->has_regex[i])
+			regfree(&priv->regexes[i]);
+	free(priv->regexes);
+	free(priv->has_regex);
+	SSL_SESSION_free(priv->session);
+	free(priv);
+	ck->priv = NULL;
+}
+
+static int http_init(struct check *ck)
+{
+	const struct lvs_http_check *h = &ck->conf->u.http;
+	struct http_priv *priv = calloc(1, sizeof(*priv));
+	unsigned i = 0;
+
+	if (!priv)
+		return -ENOMEM;
+	ck->priv = priv;
+	priv->regexes = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->regexes));
+	priv->has_regex = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->has_regex));
+	if (!priv->regexes || !priv->has_regex) {
+		http_fini(ck);
+		return -ENOMEM;
+	}
+	priv->n_urls = h->n_urls;
+	for (const struct lvs_url *u = h->urls; u && i < h->n_urls; u = u->next, i++) {
+		int r;
+
+		if (!u->regex)
+			continue;
+		r = regcomp(&priv->regexes[i], u->regex, REG_EXTENDED | REG_NOSUB);
+		if (r) {
+			char why[128];
+
+			regerror(r, &priv->regexes[i], why, sizeof(why));
+			log_err("%s: url %s: bad regex '%s': %s: the check stays down", ck->label,
+				u->path, u->regex, why);
+			http_fini(ck);
+			return -EINVAL;
+		}
+		priv->has_regex[i] = true;
+	}
+	if (!h->urls) {
+		log_err("%s: no url: the check stays down", ck->label);
+		http_fini(ck);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct check_type check_type_http = {
+	.kind = LVS_CHECK_HTTP,
+	.init = http_init,
+	.fini = http_fini,
+	.start = http_start,
+	.cancel = http_cancel,
+};
