@@ -19,6 +19,8 @@ void conf_vrrp_defaults(struct conf_ctx *ctx, struct vrrp_conf *v);
 /* Cross-references (track_script names, sync group members, ...) once
  * everything is read; runs after conf_global_finish(). */
 void conf_vrrp_finish(struct conf_ctx *ctx);
+/* Free the build state (name index); after conf_lvs_finish(). */
+void conf_vrrp_release(struct conf_ctx *ctx);
 
 /* conf_lvs.c and conf_check.c: virtual_server, virtual_server_group. */
 extern const struct kw conf_lvs_top_kws[];

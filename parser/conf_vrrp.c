@@ -3,6 +3,7 @@
  * vrrp_instance, the tracked objects and sync groups have their own files. */
 #include "build-config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser/conf_vrrp_internal.h"
@@ -60,8 +61,7 @@ H(t_linkbeat)
 			conf_error(ctx, c, 2, "too many words: IFNAME [MII|ETHTOOL|IOCTL]");
 		if (c->argc > 1 && conf_enum(ctx, c, 1, types, &k) == 0)
 			l->type = (enum vrrp_linkbeat_type)(k + 1);
-		LIST_APPEND(VRRP(ctx)->linkbeat, l);
-		VRRP(ctx)->n_linkbeat++;
+		VRRP_APPEND(ctx, linkbeat, l);
 	}
 }
 
@@ -84,8 +84,7 @@ H(t_if_delays)
 		d->up_us = d->down_us;
 		if (c->argc == 3 && conf_timer_us(ctx, c, 2, 0, 255 * SEC_US, &d->up_us) < 0)
 			continue;
-		LIST_APPEND(VRRP(ctx)->if_delays, d);
-		VRRP(ctx)->n_if_delays++;
+		VRRP_APPEND(ctx, if_delays, d);
 	}
 }
 
@@ -94,6 +93,8 @@ static unsigned name_list(struct conf_ctx *ctx, const struct cfg_node *n, struct
 {
 	unsigned count = 0;
 
+	while (*head)
+		head = &(*head)->next;
 	for (const struct cfg_node *c = n->child; c; c = c->next)
 		for (unsigned i = 0; i < c->argc; i++) {
 			struct vrrp_name_ref *r = conf_alloc(ctx, c, sizeof(*r));
@@ -101,7 +102,8 @@ static unsigned name_list(struct conf_ctx *ctx, const struct cfg_node *n, struct
 			if (!r || conf_str(ctx, c, i, &r->name) < 0)
 				return count;
 			conf_loc(ctx, &c->args[i].loc, &r->loc);
-			LIST_APPEND(*head, r);
+			*head = r;
+			head = &r->next;
 			count++;
 		}
 	return count;
@@ -147,8 +149,7 @@ H(t_garp_group)
 		conf_error(ctx, n, 0, "garp_group needs exactly one of 'interface' or 'interfaces'");
 		return;
 	}
-	LIST_APPEND(VRRP(ctx)->garp_groups, g);
-	VRRP(ctx)->n_garp_groups++;
+	VRRP_APPEND(ctx, garp_groups, g);
 }
 
 #define TG(o) ((struct vrrp_track_group_conf *)(o))
@@ -163,20 +164,17 @@ static const struct kw_table track_group_table = KW_TABLE("track_group", track_g
 H(t_track_group)
 {
 	struct vrrp_track_group_conf *g;
-	bool taken = false;
 
 	(void)obj;
-	for (g = VRRP(ctx)->track_groups; g; g = g->next)
-		taken |= !strcmp(g->name, n->args[1].s);
-	if (conf_vrrp_name_taken(ctx, n, "track_group", n->args[1].s, taken))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_TRACK_GROUP, "track_group"))
 		return;
 	g = conf_alloc(ctx, n, sizeof(*g));
 	if (!g || conf_str(ctx, n, 1, &g->name) < 0)
 		return;
 	conf_loc(ctx, &n->loc, &g->loc);
 	kw_dispatch(ctx, n->child, &track_group_table, g);
-	LIST_APPEND(VRRP(ctx)->track_groups, g);
-	VRRP(ctx)->n_track_groups++;
+	VRRP_APPEND(ctx, track_groups, g);
+	conf_vrrp_name_add(ctx, VRRP_NAME_TRACK_GROUP, g->name, g);
 }
 
 const struct kw conf_vrrp_top_kws[] = {
@@ -201,11 +199,22 @@ const size_t conf_vrrp_top_nkws = sizeof(conf_vrrp_top_kws) / sizeof(conf_vrrp_t
 
 void conf_vrrp_defaults(struct conf_ctx *ctx, struct vrrp_conf *v)
 {
-	(void)ctx;
 	memset(v, 0, sizeof(*v));
+	ctx->vrrp = calloc(1, sizeof(*ctx->vrrp));
+	if (!ctx->vrrp)
+		conf_error_at(ctx, NULL, "out of memory");
 }
 
 void conf_vrrp_finish(struct conf_ctx *ctx)
 {
-	conf_vrrp_check_all(ctx);
+	if (ctx->vrrp)
+		conf_vrrp_check_all(ctx);
+}
+
+void conf_vrrp_release(struct conf_ctx *ctx)
+{
+	if (ctx->vrrp)
+		name_index_release(&ctx->vrrp->names);
+	free(ctx->vrrp);
+	ctx->vrrp = NULL;
 }

@@ -4,6 +4,7 @@
 #include "build-config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -245,7 +246,7 @@ static void check_sync_groups(struct conf_ctx *ctx)
 
 		for (struct vrrp_name_ref *r = g->members; r; r = r->next) {
 			struct vrrp_instance_conf *vi =
-				(struct vrrp_instance_conf *)vrrp_conf_instance(v, r->name);
+				conf_vrrp_find(ctx, VRRP_NAME_INSTANCE, r->name);
 
 			if (!vi) {
 				conf_error_at(ctx, &r->loc, "sync group %s: no vrrp_instance '%s'",
@@ -299,31 +300,76 @@ static bool peers_overlap(const struct vrrp_instance_conf *a, const struct vrrp_
 	return false;
 }
 
+struct vrid_slot {
+	const struct vrrp_instance_conf *vi;
+	size_t pos;
+};
+
+static bool vrid_order_key_differs(const struct vrrp_instance_conf *a,
+				   const struct vrrp_instance_conf *b)
+{
+	return a->vrid != b->vrid || a->family != b->family || strcmp(a->interface, b->interface);
+}
+
+static bool vrid_clash(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b)
+{
+	if (!a->peers != !b->peers)
+		return false;
+	return a->peers ? peers_overlap(a, b) : vaddr_equal(&a->mcast_dst, &b->mcast_dst);
+}
+
+/* Same interface, family and VRID; then config order (qsort is not stable). */
+static int vrid_order(const void *pa, const void *pb)
+{
+	const struct vrrp_instance_conf *a = ((const struct vrid_slot *)pa)->vi;
+	const struct vrrp_instance_conf *b = ((const struct vrid_slot *)pb)->vi;
+	int c = strcmp(a->interface, b->interface);
+
+	if (c)
+		return c;
+	if (a->vrid != b->vrid)
+		return a->vrid < b->vrid ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return ((const struct vrid_slot *)pa)->pos < ((const struct vrid_slot *)pb)->pos ? -1 : 1;
+}
+
 /* Adverts are demultiplexed by (interface, family, VRID): two instances
  * sharing all three would read each other's adverts. keepalived allows it
- * with different multicast groups or with unicast peers that do not overlap. */
+ * with different multicast groups or with unicast peers that do not overlap.
+ * Sorted, only instances that share all three are compared. */
 static void check_vrid_clash(struct conf_ctx *ctx)
 {
-	for (const struct vrrp_instance_conf *a = VRRP(ctx)->instances; a; a = a->next)
-		for (const struct vrrp_instance_conf *b = a->next; b; b = b->next) {
-			if (a->vrid != b->vrid || !a->vrid || a->family != b->family ||
-			    !a->interface || !b->interface || strcmp(a->interface, b->interface))
-				continue;
-			if (!a->peers != !b->peers)
-				continue;
-			if (a->peers ? !peers_overlap(a, b) : !vaddr_equal(&a->mcast_dst, &b->mcast_dst))
-				continue;
-			conf_error_at(ctx, &b->loc, "%s and %s both use VRID %u with %s on interface %s",
-				      a->name, b->name, a->vrid, a->family == AF_INET ? "IPv4" : "IPv6",
-				      a->interface);
+	struct vrid_slot *v = calloc(VRRP(ctx)->n_instances + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (!v) {
+		conf_error_at(ctx, NULL, "out of memory checking VRIDs");
+		return;
+	}
+	for (const struct vrrp_instance_conf *vi = VRRP(ctx)->instances; vi; vi = vi->next)
+		if (vi->vrid && vi->interface) {
+			v[n].vi = vi;
+			v[n].pos = n;
+			n++;
 		}
+	qsort(v, n, sizeof(*v), vrid_order);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n && !vrid_order_key_differs(v[i].vi, v[j].vi); j++)
+			if (vrid_clash(v[i].vi, v[j].vi))
+				conf_error_at(ctx, &v[j].vi->loc,
+					      "%s and %s both use VRID %u with %s on interface %s",
+					      v[i].vi->name, v[j].vi->name, v[i].vi->vrid,
+					      v[i].vi->family == AF_INET ? "IPv4" : "IPv6",
+					      v[i].vi->interface);
+	free(v);
 }
 
 static void check_track_groups(struct conf_ctx *ctx)
 {
 	for (struct vrrp_track_group_conf *g = VRRP(ctx)->track_groups; g; g = g->next)
 		for (struct vrrp_name_ref *r = g->members; r; r = r->next) {
-			r->instance = vrrp_conf_instance(VRRP(ctx), r->name);
+			r->instance = conf_vrrp_find(ctx, VRRP_NAME_INSTANCE, r->name);
 			if (!r->instance)
 				conf_error_at(ctx, &r->loc, "track_group %s: no vrrp_instance '%s'",
 					      g->name, r->name);

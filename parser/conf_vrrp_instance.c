@@ -87,7 +87,7 @@ H(i_mcast_dst_ip)
 /* "ADDR [min_ttl N] [max_ttl N]" */
 static void peer_line(struct conf_ctx *ctx, const struct cfg_node *c, struct vrrp_instance_conf *vi)
 {
-	struct vrrp_peer_conf *p = conf_alloc(ctx, c, sizeof(*p));
+	struct vrrp_peer_conf *p = conf_alloc(ctx, c, sizeof(*p)), **tail;
 
 	if (!p || conf_addr(ctx, c, 0, &p->addr) < 0)
 		return;
@@ -107,14 +107,14 @@ static void peer_line(struct conf_ctx *ctx, const struct cfg_node *c, struct vrr
 		*(min ? &p->min_ttl : &p->max_ttl) = (int)v;
 		vi->check_unicast_src = true; /* keepalived: a TTL range implies the check */
 	}
-	for (const struct vrrp_peer_conf *q = vi->peers; q; q = q->next)
-		if (vaddr_equal(&q->addr, &p->addr)) {
+	for (tail = &vi->peers; *tail; tail = &(*tail)->next)
+		if (vaddr_equal(&(*tail)->addr, &p->addr)) {
 			/* keepalived >= 2.3 drops duplicates; 2.2.7 accepted them. */
 			conf_warning(ctx, c, 0, "duplicate unicast_peer %s (first at line %u); ignored",
-				     c->args[0].s, q->loc.line);
+				     c->args[0].s, (*tail)->loc.line);
 			return;
 		}
-	LIST_APPEND(vi->peers, p);
+	*tail = p;
 	vi->n_peers++;
 }
 
@@ -389,8 +389,7 @@ void conf_vrrp_instance_block(struct conf_ctx *ctx, const struct cfg_node *n, vo
 	struct vrrp_instance_unset *t;
 
 	(void)obj;
-	if (conf_vrrp_name_taken(ctx, n, "vrrp_instance", n->args[1].s,
-				 vrrp_conf_instance(VRRP(ctx), n->args[1].s) != NULL))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_INSTANCE, "vrrp_instance"))
 		return;
 	vi = conf_alloc(ctx, n, sizeof(*vi) + sizeof(struct vrrp_instance_unset));
 	if (!vi || conf_str(ctx, n, 1, &vi->name) < 0)
@@ -402,6 +401,6 @@ void conf_vrrp_instance_block(struct conf_ctx *ctx, const struct cfg_node *n, vo
 	t = (struct vrrp_instance_unset *)(vi + 1);
 	memset(t, -1, sizeof(*t));
 	kw_dispatch(ctx, n->child, &instance_table, vi);
-	LIST_APPEND(VRRP(ctx)->instances, vi);
-	VRRP(ctx)->n_instances++;
+	VRRP_APPEND(ctx, instances, vi);
+	conf_vrrp_name_add(ctx, VRRP_NAME_INSTANCE, vi->name, vi);
 }

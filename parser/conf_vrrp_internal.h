@@ -3,17 +3,46 @@
 #define VIGIL_PARSER_CONF_VRRP_INTERNAL_H
 
 #include "parser/conf_internal.h"
+#include "parser/name_index.h"
 
 #define VRRP(ctx) (&(ctx)->cfg->vrrp)
 #define SEC_US 1000000ull
 
-/* Append @obj (whose first member is its `next` pointer) to a list. */
-#define LIST_APPEND(head, obj)                                              \
-	do {                                                                \
-		__typeof__(obj) *tail_ = &(head);                           \
-		while (*tail_)                                              \
-			tail_ = &(*tail_)->next;                            \
-		*tail_ = (obj);                                             \
+/* Namespaces of the VRRP objects' names. */
+enum vrrp_name_kind {
+	VRRP_NAME_INSTANCE,
+	VRRP_NAME_SCRIPT,
+	VRRP_NAME_TRACK_FILE,
+	VRRP_NAME_TRACK_PROCESS,
+	VRRP_NAME_SYNC_GROUP,
+	VRRP_NAME_TRACK_GROUP,
+};
+
+/* What the VRRP model needs while it is built (ctx->vrrp): the names
+ * defined so far, and the tail of each top-level list, so that a config
+ * with thousands of instances builds in linear time. */
+struct conf_vrrp_build {
+	struct name_index names;
+	struct vrrp_instance_conf **instances;
+	struct vrrp_sync_group_conf **sync_groups;
+	struct vrrp_script_conf **scripts;
+	struct vrrp_track_file_conf **track_files;
+	struct vrrp_track_process_conf **track_processes;
+	struct vrrp_garp_group_conf **garp_groups;
+	struct vrrp_track_group_conf **track_groups;
+	struct vrrp_linkbeat_conf **linkbeat;
+	struct vrrp_if_delay_conf **if_delays;
+};
+
+/* Append @obj to the top-level list @field of the model (and count it). */
+#define VRRP_APPEND(ctx, field, obj)                                                       \
+	do {                                                                               \
+		struct conf_vrrp_build *b_ = (ctx)->vrrp;                                  \
+		if (!b_->field)                                                            \
+			b_->field = &VRRP(ctx)->field;                                     \
+		*b_->field = (obj);                                                        \
+		b_->field = &(obj)->next;                                                  \
+		VRRP(ctx)->n_##field++;                                                    \
 	} while (0)
 
 /* Per-instance settings whose default comes from global_defs: -1 while
@@ -49,8 +78,14 @@ void conf_vrrp_resolve_tracks(struct conf_ctx *ctx, struct vrrp_tracking *t, boo
 void conf_vrrp_check_instance(struct conf_ctx *ctx, struct vrrp_instance_conf *vi);
 void conf_vrrp_check_all(struct conf_ctx *ctx);
 
-/* A name already used by another object of the same kind (duplicate). */
-bool conf_vrrp_name_taken(struct conf_ctx *ctx, const struct cfg_node *n, const char *kind,
-			  const char *name, bool taken);
+/* True, with an error at the name, when another object of @kind already has
+ * the name in word 1 of @n; @what names the kind in the message. */
+bool conf_vrrp_name_taken(struct conf_ctx *ctx, const struct cfg_node *n,
+			  enum vrrp_name_kind kind, const char *what);
+/* Record @obj under its @name once it is complete (and in the model). */
+void conf_vrrp_name_add(struct conf_ctx *ctx, enum vrrp_name_kind kind, const char *name,
+			void *obj);
+/* The object of @kind named @name, or NULL. */
+void *conf_vrrp_find(struct conf_ctx *ctx, enum vrrp_name_kind kind, const char *name);
 
 #endif

@@ -2,18 +2,33 @@
  * of instances and sync groups, notify commands, and vrrp_sync_group. */
 #include "build-config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "parser/conf_vrrp_internal.h"
 
 #define H(fn) static void fn(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 
-bool conf_vrrp_name_taken(struct conf_ctx *ctx, const struct cfg_node *n, const char *kind,
-			  const char *name, bool taken)
+bool conf_vrrp_name_taken(struct conf_ctx *ctx, const struct cfg_node *n,
+			  enum vrrp_name_kind kind, const char *what)
 {
+	bool taken = conf_vrrp_find(ctx, kind, n->args[1].s) != NULL;
+
 	if (taken)
-		conf_error(ctx, n, 1, "%s '%s' is already defined", kind, name);
+		conf_error(ctx, n, 1, "%s '%s' is already defined", what, n->args[1].s);
 	return taken;
+}
+
+void conf_vrrp_name_add(struct conf_ctx *ctx, enum vrrp_name_kind kind, const char *name,
+			void *obj)
+{
+	if (!ctx->vrrp || name_index_add(&ctx->vrrp->names, kind, name, obj) == -ENOMEM)
+		conf_error_at(ctx, NULL, "out of memory indexing the name '%s'", name);
+}
+
+void *conf_vrrp_find(struct conf_ctx *ctx, enum vrrp_name_kind kind, const char *name)
+{
+	return ctx->vrrp ? name_index_find(&ctx->vrrp->names, kind, name) : NULL;
 }
 
 /* "weight W [reverse|noreverse|no_reverse]" starting at word @i. */
@@ -84,8 +99,7 @@ void conf_vrrp_script_block(struct conf_ctx *ctx, const struct cfg_node *n, void
 	struct vrrp_script_conf *s;
 
 	(void)obj;
-	if (conf_vrrp_name_taken(ctx, n, "vrrp_script", n->args[1].s,
-				 vrrp_conf_script(VRRP(ctx), n->args[1].s) != NULL))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_SCRIPT, "vrrp_script"))
 		return;
 	s = conf_alloc(ctx, n, sizeof(*s));
 	if (!s || conf_str(ctx, n, 1, &s->name) < 0)
@@ -98,8 +112,8 @@ void conf_vrrp_script_block(struct conf_ctx *ctx, const struct cfg_node *n, void
 		conf_error(ctx, n, 1, "vrrp_script '%s' has no 'script'", s->name);
 		return;
 	}
-	LIST_APPEND(VRRP(ctx)->scripts, s);
-	VRRP(ctx)->n_scripts++;
+	VRRP_APPEND(ctx, scripts, s);
+	conf_vrrp_name_add(ctx, VRRP_NAME_SCRIPT, s->name, s);
 }
 
 /* ---- track_file ---- */
@@ -142,21 +156,12 @@ static const struct kw track_file_kws[] = {
 };
 static const struct kw_table track_file_table = KW_TABLE("track_file", track_file_kws);
 
-static const struct vrrp_track_file_conf *find_file(const struct vrrp_conf *v, const char *name)
-{
-	for (const struct vrrp_track_file_conf *f = v->track_files; f; f = f->next)
-		if (!strcmp(f->name, name))
-			return f;
-	return NULL;
-}
-
 void conf_vrrp_track_file_block(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	struct vrrp_track_file_conf *f;
 
 	(void)obj;
-	if (conf_vrrp_name_taken(ctx, n, "track_file", n->args[1].s,
-				 find_file(VRRP(ctx), n->args[1].s) != NULL))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_TRACK_FILE, "track_file"))
 		return;
 	f = conf_alloc(ctx, n, sizeof(*f));
 	if (!f || conf_str(ctx, n, 1, &f->name) < 0)
@@ -169,8 +174,8 @@ void conf_vrrp_track_file_block(struct conf_ctx *ctx, const struct cfg_node *n, 
 		conf_error(ctx, n, 1, "track_file '%s' has no 'file'", f->name);
 		return;
 	}
-	LIST_APPEND(VRRP(ctx)->track_files, f);
-	VRRP(ctx)->n_track_files++;
+	VRRP_APPEND(ctx, track_files, f);
+	conf_vrrp_name_add(ctx, VRRP_NAME_TRACK_FILE, f->name, f);
 }
 
 /* ---- vrrp_track_process ---- */
@@ -232,22 +237,12 @@ static const struct kw process_kws[] = {
 };
 static const struct kw_table process_table = KW_TABLE("vrrp_track_process", process_kws);
 
-static const struct vrrp_track_process_conf *find_process(const struct vrrp_conf *v,
-							  const char *name)
-{
-	for (const struct vrrp_track_process_conf *p = v->track_processes; p; p = p->next)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
 void conf_vrrp_track_process_block(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	struct vrrp_track_process_conf *p;
 
 	(void)obj;
-	if (conf_vrrp_name_taken(ctx, n, "vrrp_track_process", n->args[1].s,
-				 find_process(VRRP(ctx), n->args[1].s) != NULL))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_TRACK_PROCESS, "vrrp_track_process"))
 		return;
 	p = conf_alloc(ctx, n, sizeof(*p));
 	if (!p || conf_str(ctx, n, 1, &p->name) < 0)
@@ -266,8 +261,8 @@ void conf_vrrp_track_process_block(struct conf_ctx *ctx, const struct cfg_node *
 			   p->name, p->quorum_max, p->quorum);
 		return;
 	}
-	LIST_APPEND(VRRP(ctx)->track_processes, p);
-	VRRP(ctx)->n_track_processes++;
+	VRRP_APPEND(ctx, track_processes, p);
+	conf_vrrp_name_add(ctx, VRRP_NAME_TRACK_PROCESS, p->name, p);
 }
 
 /* ---- track_* reference blocks ---- */
@@ -393,20 +388,17 @@ static const struct kw_table sync_group_table = KW_TABLE("vrrp_sync_group", sync
 void conf_vrrp_sync_group_block(struct conf_ctx *ctx, const struct cfg_node *n, void *obj)
 {
 	struct vrrp_sync_group_conf *g;
-	bool taken = false;
 
 	(void)obj;
-	for (g = VRRP(ctx)->sync_groups; g; g = g->next)
-		taken |= !strcmp(g->name, n->args[1].s);
-	if (conf_vrrp_name_taken(ctx, n, "vrrp_sync_group", n->args[1].s, taken))
+	if (conf_vrrp_name_taken(ctx, n, VRRP_NAME_SYNC_GROUP, "vrrp_sync_group"))
 		return;
 	g = conf_alloc(ctx, n, sizeof(*g));
 	if (!g || conf_str(ctx, n, 1, &g->name) < 0)
 		return;
 	conf_loc(ctx, &n->loc, &g->loc);
 	kw_dispatch(ctx, n->child, &sync_group_table, g);
-	LIST_APPEND(VRRP(ctx)->sync_groups, g);
-	VRRP(ctx)->n_sync_groups++;
+	VRRP_APPEND(ctx, sync_groups, g);
+	conf_vrrp_name_add(ctx, VRRP_NAME_SYNC_GROUP, g->name, g);
 }
 
 /* Fill each reference's target and default weight; report unknown names
@@ -414,12 +406,10 @@ void conf_vrrp_sync_group_block(struct conf_ctx *ctx, const struct cfg_node *n, 
 void conf_vrrp_resolve_tracks(struct conf_ctx *ctx, struct vrrp_tracking *t, bool in_sync_group,
 			      bool owner, const char *who)
 {
-	const struct vrrp_conf *v = VRRP(ctx);
-
 	(void)in_sync_group;
 	(void)owner;
 	for (struct vrrp_track_conf *r = t->scripts.first; r; r = r->next) {
-		r->script = vrrp_conf_script(v, r->name);
+		r->script = conf_vrrp_find(ctx, VRRP_NAME_SCRIPT, r->name);
 		if (!r->script)
 			conf_error_at(ctx, &r->loc, "%s: track_script '%s' is not a vrrp_script",
 				      who, r->name);
@@ -432,7 +422,7 @@ void conf_vrrp_resolve_tracks(struct conf_ctx *ctx, struct vrrp_tracking *t, boo
 		}
 	}
 	for (struct vrrp_track_conf *r = t->files.first; r; r = r->next) {
-		r->file = find_file(v, r->name);
+		r->file = conf_vrrp_find(ctx, VRRP_NAME_TRACK_FILE, r->name);
 		if (!r->file)
 			conf_error_at(ctx, &r->loc, "%s: track_file '%s' is not a track_file", who,
 				      r->name);
@@ -442,7 +432,7 @@ void conf_vrrp_resolve_tracks(struct conf_ctx *ctx, struct vrrp_tracking *t, boo
 		}
 	}
 	for (struct vrrp_track_conf *r = t->processes.first; r; r = r->next) {
-		r->process = find_process(v, r->name);
+		r->process = conf_vrrp_find(ctx, VRRP_NAME_TRACK_PROCESS, r->name);
 		if (!r->process)
 			conf_error_at(ctx, &r->loc, "%s: track_process '%s' is not a "
 				      "vrrp_track_process", who, r->name);

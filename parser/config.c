@@ -60,6 +60,7 @@ int config_build(const struct cfg_tree *tree, const char *path, const struct con
 	conf_global_finish(&ctx);
 	conf_vrrp_finish(&ctx);
 	conf_lvs_finish(&ctx);
+	conf_vrrp_release(&ctx);
 	conf_ctx_fini(&ctx);
 	free((void *)top.v);
 

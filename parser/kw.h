@@ -15,6 +15,7 @@
 
 struct vigil_config;
 struct kw_index;
+struct conf_vrrp_build;
 
 /* State shared by every handler while one config is built. */
 struct conf_ctx {
@@ -22,6 +23,7 @@ struct conf_ctx {
 	struct diag_list *dl;
 	struct vigil_config *cfg; /* the model being built */
 	struct kw_index *index;  /* lookup cache; private to kw.c */
+	struct conf_vrrp_build *vrrp; /* build state; private to conf_vrrp*.c */
 	const char *last_file;   /* file-name interning cache for conf_loc() */
 	const char *last_file_copy;
 };

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -265,6 +267,55 @@ static void test_fixups_fail_the_test(void **state)
 			    "AH authentication; starting as BACKUP");
 }
 
+/* Names are indexed, not scanned: thousands of objects, each name found. */
+static void test_many_objects(void **state)
+{
+	enum { N = 3000 };
+	size_t cap = (size_t)N * 220, used = 0;
+	char *text = malloc(cap);
+	const struct vrrp_instance_conf *vi;
+	struct loaded *l;
+	unsigned i = 0;
+
+	(void)state;
+	assert_non_null(text);
+	for (unsigned k = 0; k < N; k++)
+		used += (size_t)snprintf(text + used, cap - used,
+					 "vrrp_script s%u {\n script /bin/true\n weight %u\n}\n", k,
+					 k % 200);
+	for (unsigned k = 0; k < N; k++)
+		used += (size_t)snprintf(text + used, cap - used,
+					 "vrrp_instance v%u {\n interface e%u\n virtual_router_id "
+					 "%u\n virtual_ipaddress {\n 10.0.0.1\n }\n track_script {\n"
+					 "  s%u\n }\n}\n", k, k / 250, k % 250 + 1, N - 1 - k);
+	l = load(text);
+	assert_int_equal(l->rc, 0);
+	assert_int_equal(l->cfg->vrrp.n_instances, N);
+	for (vi = l->cfg->vrrp.instances; vi; vi = vi->next, i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "s%u", N - 1 - i);
+		assert_string_equal(vi->track.scripts.first->script->name, want);
+		assert_int_equal(vi->track.scripts.first->weight, (N - 1 - i) % 200);
+	}
+	assert_int_equal(i, N);
+
+	snprintf(text + used, cap - used, "vrrp_script s17 {\n script x\n}\n"
+		 "vrrp_instance v%u {\n}\n", N - 1);
+	l = load(text);
+	free(text);
+	assert_null(l->cfg);
+	assert_int_equal(l->dl.errors, 2);
+	assert_true(diag_find(&l->dl, "vrrp_script 's17' is already defined") >= 0);
+	assert_true(diag_find(&l->dl, "vrrp_instance 'v2999' is already defined") >= 0);
+	l = load("vrrp_script a {\n script x\n weight 3\n}\n"
+		 INSTANCE(" track_script {\n  a\n }\n", "  10.0.0.1\n")
+		 "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 51\n"
+		 " virtual_ipaddress {\n  10.0.0.2\n }\n}\n");
+	assert_int_equal(l->dl.errors, 1);
+	assert_true(diag_find(&l->dl, "VI_1 and VI_2 both use VRID 51") >= 0);
+}
+
 static void test_unknown_and_ignored(void **state)
 {
 	struct loaded *l = load("global_defs {\n enable_snmp_vrrp\n router_idd x\n}\n");
@@ -352,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_duplicates_warn),
 		cmocka_unit_test(test_fixups_fail_the_test),
+		cmocka_unit_test(test_many_objects),
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_tracked_objects),
 		cmocka_unit_test(test_static_blocks),
