@@ -1,3 +1,5 @@
+/* The line source: logical lines from the frames (files, definitions in use,
+ * ~SEQ/~LST), in the steps lines.h lists. Files and includes: line_files.c. */
 #include "build-config.h"
 
 #include <ctype.h>
@@ -11,13 +13,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "parser/include.h"
-#include "parser/lines.h"
-#include "parser/macro.h"
-#include "parser/repeat.h"
+#include "parser/lines_internal.h"
 
-/* keepalived has no limit and runs out of file descriptors on a loop. */
-#define INCLUDE_MAX_DEPTH 32
 /* Lines ~SEQ/~LST may produce in all: 65024 vrrp instances of 15 lines
  * (keepalived.conf(5)'s largest example) is about 1M. */
 #ifndef LINES_MAX_GENERATED
@@ -27,95 +24,6 @@
 #define MULTILINE_MAX_DEPTH 64
 /* Rounds of "expand, then look again for @, $NAME= and ~SEQ" on one line. */
 #define RECHECK_MAX 100
-
-enum frame_kind {
-	FRAME_FILE,   /* the files of one include, or the main input */
-	FRAME_LINES,  /* the remaining lines of a multi-line definition in use */
-	FRAME_REPEAT, /* a ~SEQ or ~LST */
-};
-
-struct frame {
-	enum frame_kind kind;
-	struct cfg_loc from; /* the include, the use of the definition, the ~SEQ */
-	/* FRAME_FILE: the current file's text; FRAME_LINES: the lines */
-	char *buf;
-	size_t len, pos;
-	/* FRAME_FILE */
-	struct include_files files;
-	size_t next_file;
-	unsigned checks;       /* what this include adds to include_check */
-	unsigned saved_checks; /* include_check when it started, restored at its end */
-	const char *name;      /* the current file (arena) */
-	char *dir;             /* its directory, as named */
-	char *abs_dir;         /* the same, absolute: ${_PWD}; made on first use */
-	unsigned line;
-	dev_t dev;
-	ino_t ino;
-	/* FRAME_REPEAT */
-	struct repeat *rep;
-};
-
-struct line_src {
-	struct arena *arena;
-	struct diag_list *dl;
-	const struct lex_opts *opts;
-	char config_id[256];
-	struct macro_table *macros;
-	struct frame *frames;
-	size_t nframes, capframes;
-	unsigned include_check;
-	/* the current line and where it comes from */
-	struct strbuf cur;
-	struct cfg_loc loc;
-	unsigned base_col, exp_col;
-	size_t exp_off;
-	bool from_file;
-	size_t residue; /* offset of what follows a '{' or '}' cut, or 0 */
-	struct macro *defining; /* a multi-line definition being read */
-	unsigned long generated;
-};
-
-enum { LINE_SKIP = 0, LINE_READY = 1 };
-
-static struct frame *top(struct line_src *ls)
-{
-	return ls->nframes ? &ls->frames[ls->nframes - 1] : NULL;
-}
-
-static struct frame *frame_push(struct line_src *ls, enum frame_kind kind)
-{
-	struct frame *f;
-
-	if (ls->nframes == ls->capframes) {
-		size_t cap = ls->capframes ? ls->capframes * 2 : 8;
-		struct frame *v = realloc(ls->frames, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		ls->frames = v;
-		ls->capframes = cap;
-	}
-	f = &ls->frames[ls->nframes++];
-	memset(f, 0, sizeof(*f));
-	f->kind = kind;
-	f->from = ls->loc;
-	f->from.col = ls->nframes > 1 ? ls->base_col : 0;
-	return f;
-}
-
-static void frame_pop(struct line_src *ls)
-{
-	struct frame *f = top(ls);
-
-	if (f->kind == FRAME_FILE)
-		ls->include_check = f->saved_checks;
-	free(f->buf);
-	free(f->dir);
-	free(f->abs_dir);
-	include_files_release(&f->files);
-	repeat_free(f->rep);
-	ls->nframes--;
-}
 
 static void default_config_id(char *out, size_t size)
 {
@@ -156,212 +64,11 @@ void line_src_free(struct line_src *ls)
 	if (!ls)
 		return;
 	while (ls->nframes)
-		frame_pop(ls);
+		line_src_pop_frame(ls);
 	free(ls->frames);
 	macro_table_free(ls->macros);
 	strbuf_release(&ls->cur);
 	free(ls);
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
-/* Read the whole of @path. Returns 0, or a positive errno. */
-static int slurp(const char *path, char **buf, size_t *len, struct stat *st)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap, n = 0;
-	char *b;
-	int err = 0;
-
-	if (!f)
-		return errno;
-	if (fstat(fileno(f), st)) {
-		err = errno;
-		fclose(f);
-		return err;
-	}
-	cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 4096;
-	b = malloc(cap);
-	while (b) {
-		size_t got = fread(b + n, 1, cap - n, f);
-
-		n += got;
-		if (n < cap) {
-			if (ferror(f))
-				err = EIO;
-			break;
-		}
-		cap *= 2;
-		char *nb = realloc(b, cap);
-
-		if (!nb) {
-			free(b);
-			b = NULL;
-		}
-		b = nb;
-	}
-	fclose(f);
-	if (!b)
-		return ENOMEM;
-	if (err) {
-		free(b);
-		return err;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-/* The chain of includes that leads to the current file, for messages. */
-static void include_chain(struct line_src *ls, char *out, size_t size, const char *last)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < ls->nframes && used < size; i++)
-		if (ls->frames[i].kind == FRAME_FILE && ls->frames[i].name)
-			used += (size_t)snprintf(out + used, size - used, "%s -> ",
-						 ls->frames[i].name);
-	if (used < size)
-		snprintf(out + used, size - used, "%s", last);
-}
-
-/* Open the next file of the include frame @f; 0 when there is none left. */
-static int open_next_file(struct line_src *ls, struct frame *f)
-{
-	while (f->next_file < f->files.n) {
-		const char *path = f->files.paths[f->next_file++];
-		unsigned checks = ls->include_check | f->checks;
-		struct stat st;
-		int err, depth = 0;
-
-		free(f->buf);
-		free(f->dir);
-		free(f->abs_dir);
-		f->buf = f->dir = f->abs_dir = NULL;
-		f->name = NULL;
-		err = slurp(path, &f->buf, &f->len, &st);
-		if (err == ENOMEM)
-			return -ENOMEM;
-		if (err) {
-			include_report(ls->dl, &f->from, checks, INCLUDE_CHECK_READ,
-				       "cannot read '%s': %s", path, strerror(err));
-			continue;
-		}
-		for (size_t i = 0; i + 1 < ls->nframes; i++) {
-			const struct frame *g = &ls->frames[i];
-
-			if (g->kind != FRAME_FILE)
-				continue;
-			depth++;
-			if (g->dev == st.st_dev && g->ino == st.st_ino) {
-				char chain[1024];
-
-				include_chain(ls, chain, sizeof(chain), path);
-				diag_error(ls->dl, &f->from, "include loop: %s", chain);
-				err = ELOOP;
-			}
-		}
-		if (!err && depth >= INCLUDE_MAX_DEPTH) {
-			diag_error(ls->dl, &f->from, "includes nested deeper than %d",
-				   INCLUDE_MAX_DEPTH);
-			err = ELOOP;
-		}
-		if (err) {
-			free(f->buf);
-			f->buf = NULL;
-			continue;
-		}
-		f->name = arena_strdup(ls->arena, path);
-		f->dir = dir_of(path);
-		if (!f->name || !f->dir)
-			return -ENOMEM;
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
-		f->pos = 0;
-		f->line = 0;
-		return 1;
-	}
-	return 0;
-}
-
-static int push_include(struct line_src *ls, const char *pattern, unsigned checks)
-{
-	const char *dir = NULL;
-	struct frame *f;
-	int rc;
-
-	/* the frames may move when one is pushed; the strings they own do not */
-	for (size_t i = ls->nframes; i-- > 0 && !dir;)
-		if (ls->frames[i].kind == FRAME_FILE)
-			dir = ls->frames[i].dir;
-	f = frame_push(ls, FRAME_FILE);
-	if (!f)
-		return -ENOMEM;
-	f->from.col = ls->base_col;
-	f->checks = checks;
-	f->saved_checks = ls->include_check;
-	rc = include_resolve(dir, pattern, ls->include_check | checks, ls->dl, &f->from,
-			     &f->files);
-	if (!rc)
-		rc = open_next_file(ls, top(ls));
-	if (rc <= 0)
-		frame_pop(ls);
-	return rc < 0 ? rc : 0;
-}
-
-int line_src_open_file(struct line_src *ls, const char *path)
-{
-	struct frame *f = frame_push(ls, FRAME_FILE);
-	int rc;
-
-	if (!f)
-		return -ENOMEM;
-	f->files.paths = calloc(1, sizeof(char *));
-	if (!f->files.paths || !(f->files.paths[0] = strdup(path)))
-		return -ENOMEM;
-	f->files.n = 1;
-	f->checks = INCLUDE_CHECK_ALL; /* the main file must be readable */
-	f->from.file = arena_strdup(ls->arena, path);
-	rc = open_next_file(ls, f);
-	if (rc == 0) {
-		frame_pop(ls);
-		return -ENOENT;
-	}
-	return rc < 0 ? rc : 0;
-}
-
-int line_src_open_string(struct line_src *ls, const char *name, const char *text)
-{
-	struct frame *f = frame_push(ls, FRAME_FILE);
-
-	if (!f)
-		return -ENOMEM;
-	f->len = strlen(text);
-	f->buf = malloc(f->len + 1);
-	f->name = arena_strdup(ls->arena, name);
-	f->dir = strdup(".");
-	if (!f->buf || !f->name || !f->dir)
-		return -ENOMEM;
-	memcpy(f->buf, text, f->len + 1);
-	/* an impossible inode: a string never takes part in a loop */
-	f->dev = (dev_t)-1;
-	f->ino = (ino_t)-1;
-	return 0;
-}
-
-void line_src_include_check(struct line_src *ls, const struct cfg_node *n)
-{
-	include_check_apply(&ls->include_check, n, ls->dl);
 }
 
 void line_src_random_seed(struct line_src *ls, const struct cfg_node *n)
@@ -462,7 +169,7 @@ static void locate_generated(struct line_src *ls, const struct frame *f)
  * (checked by the caller), or -ENOMEM. */
 static int fetch(struct line_src *ls)
 {
-	struct frame *f = top(ls);
+	struct frame *f = line_src_top(ls);
 	const char *s, *nl;
 	size_t len;
 	int rc;
@@ -470,9 +177,9 @@ static int fetch(struct line_src *ls)
 	switch (f->kind) {
 	case FRAME_FILE:
 		if (!f->buf || f->pos >= f->len) {
-			rc = f->buf ? open_next_file(ls, f) : 0;
+			rc = f->buf ? line_src_next_file(ls, f) : 0;
 			if (rc <= 0)
-				frame_pop(ls);
+				line_src_pop_frame(ls);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
 		s = f->buf + f->pos;
@@ -499,7 +206,7 @@ static int fetch(struct line_src *ls)
 		break;
 	case FRAME_LINES:
 		if (f->pos >= f->len) {
-			frame_pop(ls);
+			line_src_pop_frame(ls);
 			return LINE_SKIP;
 		}
 		if (++ls->generated >= LINES_MAX_GENERATED) {
@@ -507,7 +214,7 @@ static int fetch(struct line_src *ls)
 				diag_error(ls->dl, &f->from,
 					   "definitions and ~SEQ/~LST make more than %lu lines",
 					   LINES_MAX_GENERATED);
-			frame_pop(ls);
+			line_src_pop_frame(ls);
 			return LINE_SKIP;
 		}
 		s = f->buf + f->pos;
@@ -520,7 +227,7 @@ static int fetch(struct line_src *ls)
 	case FRAME_REPEAT:
 		rc = repeat_next(f->rep, ls->macros);
 		if (rc <= 0) {
-			frame_pop(ls);
+			line_src_pop_frame(ls);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
 		if (++ls->generated >= LINES_MAX_GENERATED) {
@@ -528,7 +235,7 @@ static int fetch(struct line_src *ls)
 				diag_error(ls->dl, &f->from,
 					   "definitions and ~SEQ/~LST make more than %lu lines",
 					   LINES_MAX_GENERATED);
-			frame_pop(ls);
+			line_src_pop_frame(ls);
 			return LINE_SKIP;
 		}
 		locate_generated(ls, f);
@@ -566,20 +273,6 @@ static bool conditional_selects(struct line_src *ls)
 	return true;
 }
 
-static const char *current_pwd(struct line_src *ls)
-{
-	for (size_t i = ls->nframes; i-- > 0;) {
-		struct frame *f = &ls->frames[i];
-
-		if (f->kind != FRAME_FILE || !f->dir)
-			continue;
-		if (!f->abs_dir)
-			f->abs_dir = realpath(f->dir, NULL);
-		return f->abs_dir ? f->abs_dir : f->dir;
-	}
-	return ".";
-}
-
 static int push_pending(struct line_src *ls, struct macro_expansion *ex)
 {
 	unsigned depth = 0;
@@ -598,7 +291,7 @@ static int push_pending(struct line_src *ls, struct macro_expansion *ex)
 		return 0;
 	}
 	for (unsigned i = 0; i < ex->npending; i++) {
-		struct frame *f = rc ? NULL : frame_push(ls, FRAME_LINES);
+		struct frame *f = rc ? NULL : line_src_push_frame(ls, FRAME_LINES);
 
 		if (!f) {
 			free(ex->pending[i]);
@@ -614,7 +307,7 @@ static int push_pending(struct line_src *ls, struct macro_expansion *ex)
 static int expand(struct line_src *ls, bool *replaced)
 {
 	struct macro_expansion ex;
-	int rc = macro_expand(ls->macros, &ls->cur, current_pwd(ls), &ex);
+	int rc = macro_expand(ls->macros, &ls->cur, line_src_pwd(ls), &ex);
 
 	*replaced = ex.replaced;
 	if (rc)
@@ -642,7 +335,7 @@ static int start_repeat(struct line_src *ls)
 	struct repeat *rep;
 	const char *why = NULL;
 	struct frame *f;
-	int rc = repeat_parse(ls->macros, ls->cur.s, current_pwd(ls), &rep, &why);
+	int rc = repeat_parse(ls->macros, ls->cur.s, line_src_pwd(ls), &rep, &why);
 
 	if (rc < 0)
 		return rc;
@@ -653,7 +346,7 @@ static int start_repeat(struct line_src *ls)
 		diag_error(ls->dl, &loc, "invalid %.4s: %s", ls->cur.s, why);
 		return 0;
 	}
-	f = frame_push(ls, FRAME_REPEAT);
+	f = line_src_push_frame(ls, FRAME_REPEAT);
 	if (!f) {
 		repeat_free(rep);
 		return -ENOMEM;
@@ -711,7 +404,7 @@ static int process(struct line_src *ls)
 			return LINE_SKIP;
 		}
 		if (!again && s[0] == 'i' && (rc = include_keyword(s, &pattern)) >= 0) {
-			rc = push_include(ls, pattern, (unsigned)rc);
+			rc = line_src_push_include(ls, pattern, (unsigned)rc);
 			return rc < 0 ? rc : LINE_SKIP;
 		}
 	} while (again);

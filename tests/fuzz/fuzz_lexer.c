@@ -3,8 +3,8 @@
  * Build by hand, not in make check:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I<builddir> \
  *     -DLINES_MAX_GENERATED=20000UL tests/fuzz/fuzz_lexer.c lib/arena.c \
- *     parser/diag.c parser/lines.c parser/macro.c parser/repeat.c \
- *     parser/include.c parser/lexer.c -o fuzz_lexer
+ *     parser/diag.c parser/lines.c parser/line_files.c parser/macro.c \
+ *     parser/repeat.c parser/include.c parser/lexer.c -o fuzz_lexer
  *   ./fuzz_lexer -max_len=4096 -timeout=10 corpus/
  *
  * The input is config text; includes resolve against the current directory,
