@@ -31,25 +31,26 @@ static bool exists(const char *prog, void *data)
 
 static const struct script_env root_host = { .euid = 0, .program_exists = exists };
 
-static struct checked c;
+static struct checked last;
 
 static void release(void)
 {
-	arena_free(c.arena);
-	diag_list_free(&c.dl);
-	memset(&c, 0, sizeof(c));
+	arena_free(last.arena);
+	diag_list_free(&last.dl);
+	memset(&last, 0, sizeof(last));
 }
 
 static struct checked *check(const char *text, const struct script_env *env)
 {
 	release();
-	c.arena = arena_new(1 << 22);
-	assert_non_null(c.arena);
-	assert_int_equal(config_load_string("t.conf", text, NULL, c.arena, &c.dl, &c.cfg), 0);
-	assert_int_equal(c.dl.strict, 0);
-	c.strict = config_check_script_security(c.cfg, env, &c.dl);
-	assert_int_equal(c.strict, c.dl.strict);
-	return &c;
+	last.arena = arena_new(1 << 22);
+	assert_non_null(last.arena);
+	assert_int_equal(config_load_string("t.conf", text, NULL, last.arena, &last.dl, &last.cfg),
+			 0);
+	assert_int_equal(last.dl.strict, 0);
+	last.strict = config_check_script_security(last.cfg, env, &last.dl);
+	assert_int_equal(last.strict, last.dl.strict);
+	return &last;
 }
 
 static const char *diag_text(const struct checked *c, const char *needle)
