@@ -116,13 +116,14 @@ capture_stop() {
 wire() { tcpdump -r "$PCAP" -nn -tt "$@" 2>/dev/null; }
 wire_count() { wire "$@" | wc -l; }
 
-# A VRRP advert filter: wire_advert4 SRC VERSION VRID PRIO (IPv4 header
+# A VRRP advert filter: advert4 SRC VERSION VRID PRIO (IPv4 header
 # without options, as VRRP sends): TTL 255 is part of the match.
 advert4() {
 	echo "ip proto 112 and src host $1 and ip[8] = 255 and ip[20] = $((0x${2}1)) and ip[21] = $3 and ip[22] = $4"
 }
+# IPv6 adverts come from the link-local address: advert6 takes the MAC.
 advert6() {
-	echo "ip6 proto 112 and src host $1 and ip6[7] = 255 and ip6[40] = $((0x${2}1)) and ip6[41] = $3 and ip6[42] = $4"
+	echo "ip6 proto 112 and ether src $1 and ip6[7] = 255 and ip6[40] = $((0x${2}1)) and ip6[41] = $3 and ip6[42] = $4"
 }
 # Any VRRP advert from SRC (either family), whatever its fields.
 advert_any() { echo "(ip proto 112 or ip6 proto 112) and src host $1"; }
