@@ -33,9 +33,14 @@
 
 struct check;
 struct checkers;
+struct script_runner;
 
 struct check_type {
 	enum lvs_checker_type kind;
+	/* The first probe runs when the check is created, not after a spread
+	 * delay, and failures are not retried (FILE_CHECK: the file's value
+	 * is known at once, as keepalived reads it at start). */
+	bool immediate;
 	/* Set up what lasts as long as the check (compiled regexes, a TLS
 	 * session). 0, or a negative errno with a reason logged. May be NULL. */
 	int (*init)(struct check *ck);
@@ -46,6 +51,10 @@ struct check_type {
 	void (*start)(struct check *ck);
 	/* Drop the probe in flight without calling check_done(). */
 	void (*cancel)(struct check *ck);
+	/* The deadline passed: end the probe with check_done() as the type
+	 * judges it (UDP_CHECK without require_reply: silence is success).
+	 * NULL: cancel() and a failure "timed out <phase>". */
+	void (*timeout)(struct check *ck);
 };
 
 /* How a check's result changes its real servers' weight (MISC_CHECK
@@ -113,6 +122,10 @@ void check_done(struct check *ck, bool ok, const char *fmt, ...)
 /* Move the deadline of the probe in flight to @usec from now. */
 void check_set_deadline(struct check *ck, uint64_t usec);
 
+/* Probe again as soon as possible (a tracked file changed). Ignored while
+ * a probe runs. */
+void check_run_now(struct check *ck);
+
 /* The event loop's idea of now (CLOCK_MONOTONIC, µs). */
 uint64_t check_now(const struct check *ck);
 
@@ -143,6 +156,10 @@ int check_socket_error(int fd);
 /* The TLS client context for SSL_GET (SSL_CTX *), created on first use
  * from the config's SSL block. NULL on failure (reason logged). */
 void *checkers_tls_ctx(struct checkers *c);
+
+/* The engine's script runner (struct script_runner *), created on first
+ * use. NULL on failure (reason logged). */
+struct script_runner *checkers_script_runner(struct checkers *c);
 
 /* Log a probe failure, rate-limited across the engine. */
 void checkers_log_failure(struct checkers *c, const char *fmt, ...)

@@ -24,6 +24,7 @@
 #include "checkers/sched.h"
 #include "checkers/tls.h"
 #include "daemon/log.h"
+#include "lib/script.h"
 
 /* Timer slack: probes due within 1 ms of each other share a wake-up. */
 #define CHECK_TIMER_ACCURACY_US 1000
@@ -56,6 +57,7 @@ struct checkers {
 	size_t by_rs_cap;
 	uint64_t spread_k; /* checks created so far: their spreading index */
 	void *tls_ctx;
+	struct script_runner *scripts;
 	uint64_t log_second;
 	unsigned log_count, log_suppressed;
 };
@@ -66,12 +68,12 @@ static const struct check_type *check_type_of(enum lvs_checker_type t)
 	case LVS_CHECK_TCP: return &check_type_tcp;
 	case LVS_CHECK_HTTP:
 	case LVS_CHECK_SSL: return &check_type_http;
-	case LVS_CHECK_SMTP: /* TYPES-TODO */
-	case LVS_CHECK_DNS:
-	case LVS_CHECK_UDP:
-	case LVS_CHECK_PING:
-	case LVS_CHECK_MISC:
-	case LVS_CHECK_FILE: return NULL;
+	case LVS_CHECK_SMTP: return &check_type_smtp;
+	case LVS_CHECK_DNS: return &check_type_dns;
+	case LVS_CHECK_UDP: return &check_type_udp;
+	case LVS_CHECK_PING: return &check_type_ping;
+	case LVS_CHECK_MISC: return &check_type_misc;
+	case LVS_CHECK_FILE: return &check_type_file;
 	case LVS_CHECK_BFD: return NULL; /* accepted, never run */
 	}
 	return NULL;
@@ -220,6 +222,12 @@ void check_set_deadline(struct check *ck, uint64_t usec)
 	check_arm(ck, check_now(ck) + usec);
 }
 
+void check_run_now(struct check *ck)
+{
+	if (!ck->running && ck->type)
+		check_arm(ck, check_now(ck));
+}
+
 static void check_start(struct check *ck)
 {
 	ck->running = true;
@@ -235,6 +243,10 @@ static int check_timer_cb(sd_event_source *s, uint64_t usec, void *data)
 
 	if (!ck->running) {
 		check_start(ck);
+		return 0;
+	}
+	if (ck->type->timeout) {
+		ck->type->timeout(ck);
 		return 0;
 	}
 	phase = ck->phase;
@@ -279,6 +291,8 @@ void check_done(struct check *ck, bool ok, const char *fmt, ...)
 	}
 	if (conf->type == LVS_CHECK_HTTP || conf->type == LVS_CHECK_SSL)
 		p.fast_recovery = conf->u.http.fast_recovery;
+	if (ck->type->immediate)
+		p.retry = 0;
 	changed = verdict_step(&ck->state, &p, ok, &next);
 	check_log_result(ck, ok, changed, reason);
 	/* Users are told even without a change of state: the weight may have
@@ -408,6 +422,8 @@ static struct check *check_new(struct checkers *c, const struct vigil_config *cf
 		ck->type = NULL;
 		ck->state.up = false;
 		sd_event_source_set_enabled(ck->timer, SD_EVENT_OFF);
+	} else if (ck->type->immediate) {
+		check_start(ck);
 	}
 	return ck;
 fail:
@@ -668,8 +684,21 @@ void checkers_free(struct checkers *c)
 	entries_free(c->entries, c->n_entries);
 	free(c->by_rs);
 	tls_ctx_free(c->tls_ctx);
+	script_runner_free(c->scripts);
 	sd_event_unref(c->event);
 	free(c);
+}
+
+struct script_runner *checkers_script_runner(struct checkers *c)
+{
+	int r;
+
+	if (!c->scripts) {
+		r = script_runner_new(c->event, &c->scripts);
+		if (r < 0)
+			log_err("MISC_CHECK: cannot run scripts: %s", strerror(-r));
+	}
+	return c->scripts;
 }
 
 void *checkers_tls_ctx(struct checkers *c)

@@ -120,6 +120,8 @@ start_driver() {
 # has PATTERN: check_driver printed a line matching PATTERN (ERE).
 has() { grep -q -E -- "$1" "$T/out"; }
 count() { grep -c -E -- "$1" "$T/out"; }
+# more_than N PATTERN: more than N lines match (take N before acting).
+more_than() { [ "$(count "$2")" -gt "$1" ]; }
 
 # tcp_listening PORT: something accepts on $S4:PORT.
 tcp_listening() { in_s ss -Hltn "sport = :$1" | grep -q .; }
