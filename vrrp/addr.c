@@ -197,21 +197,6 @@ int vrrp_addr_del(struct nl_sock *nl, unsigned ifindex, const struct vrrp_addr_c
 	return rc < 0 ? nl_to_errno(rc) : 0;
 }
 
-static bool str_same(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf *b)
-{
-	return vaddr_equal(&a->addr, &b->addr) && a->prefix == b->prefix &&
-	       str_same(a->dev, b->dev) && a->scope == b->scope && str_same(a->label, b->label) &&
-	       a->brd_mode == b->brd_mode &&
-	       (a->brd_mode != VRRP_BRD_ADDR || vaddr_equal(&a->brd, &b->brd)) &&
-	       vaddr_equal(&a->peer, &b->peer) && a->peer_prefix == b->peer_prefix &&
-	       addr_flags(a) == addr_flags(b) && a->preferred_lft == b->preferred_lft;
-}
-
 const char *vrrp_addr_dev(const struct vrrp_addr_conf *a, const char *default_if)
 {
 	return a->dev ? a->dev : default_if;

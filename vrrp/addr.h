@@ -30,11 +30,6 @@ int vrrp_addr_add(struct nl_sock *nl, unsigned ifindex, const struct vrrp_addr_c
  * Returns 0 or a negative errno. */
 int vrrp_addr_del(struct nl_sock *nl, unsigned ifindex, const struct vrrp_addr_conf *a);
 
-/* Whether two address lines describe the same kernel address (address,
- * prefix, device, and the options that cannot change in place), so a reload
- * keeps it. Pure. */
-bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf *b);
-
 /* The interface a VIP goes on: its own "dev", else @default_if. */
 const char *vrrp_addr_dev(const struct vrrp_addr_conf *a, const char *default_if);
 

@@ -10,6 +10,7 @@
 #include "vrrp/addr.h"
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
+#include "vrrp/plan.h"
 #include "vrrp/socket.h"
 #include "vrrp/vrrp_internal.h"
 

@@ -1,6 +1,8 @@
 #include "build-config.h"
 
+#include <linux/if_addr.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vrrp/plan.h"
 
@@ -36,4 +38,22 @@ bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_
 	       vaddr_equal(&a->src_addr, &b->src_addr) && peers_same(a, b) &&
 	       a->unicast_ttl == b->unicast_ttl && a->use_vmac == b->use_vmac &&
 	       str_same(a->vmac_ifname, b->vmac_ifname) && a->vmac_xmit_base == b->vmac_xmit_base;
+}
+
+/* The flags vrrp/addr.c would set: what changes the kernel's address. */
+static unsigned addr_flags(const struct vrrp_addr_conf *a)
+{
+	return (a->addr.family == AF_INET6 || a->nodad ? IFA_F_NODAD : 0) |
+	       (a->home ? IFA_F_HOMEADDRESS : 0) | (a->mngtmpaddr ? IFA_F_MANAGETEMPADDR : 0) |
+	       (a->noprefixroute ? IFA_F_NOPREFIXROUTE : 0);
+}
+
+bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf *b)
+{
+	return vaddr_equal(&a->addr, &b->addr) && a->prefix == b->prefix &&
+	       str_same(a->dev, b->dev) && a->scope == b->scope && str_same(a->label, b->label) &&
+	       a->brd_mode == b->brd_mode &&
+	       (a->brd_mode != VRRP_BRD_ADDR || vaddr_equal(&a->brd, &b->brd)) &&
+	       vaddr_equal(&a->peer, &b->peer) && a->peer_prefix == b->peer_prefix &&
+	       addr_flags(a) == addr_flags(b) && a->preferred_lft == b->preferred_lft;
 }

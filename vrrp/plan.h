@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "parser/conf_addr.h"
 #include "parser/conf_vrrp.h"
 
 /* Whether a running instance configured as @a can take @b in place,
@@ -13,5 +14,10 @@
  * preemption, authentication, garp timings...) changes in place. Instances
  * are matched by name before this is asked. */
 bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b);
+
+/* Whether two address lines describe the same kernel address (address,
+ * prefix, device, scope, label, broadcast, peer, flags), so a reload keeps
+ * it in place; any difference means remove the old and add the new. */
+bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf *b);
 
 #endif
