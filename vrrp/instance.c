@@ -103,6 +103,8 @@ struct vrrp_instance *vrrp_instance_new(struct vrrp *v, const struct vrrp_instan
 		return NULL;
 	}
 	fill_params(inst);
+	vrrp_notify_prepare(&inst->notify, &conf->notify, conf->name,
+			    v->global && v->global->enable_script_security);
 	return inst;
 }
 
@@ -114,6 +116,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 	vrrp_announce_free(&inst->announce);
 	sd_event_source_disable_unref(inst->timer);
 	sd_event_source_disable_unref(inst->retry);
+	vrrp_notify_clear(&inst->notify);
 	free(inst->adv_vips);
 	free(inst);
 }
@@ -254,6 +257,9 @@ static void report_state(struct vrrp_instance *inst, enum vrrp_state prev, const
 		 vrrp_state_name(s), why ? ": " : "", why ? why : "", inst->params.priority);
 	if (inst->v->hooks.state_changed)
 		inst->v->hooks.state_changed(inst->v->hooks.data, inst, s);
+	if (s != VRRP_STATE_INIT)
+		vrrp_notify_run(inst->v->scripts, &inst->notify, inst->conf->name,
+				vrrp_state_name(s), inst->params.priority);
 }
 
 /* Carry out what the fsm returned, in the order instance.h describes. */
@@ -530,6 +536,9 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 		vips_update(inst, &old->evips, &next->evips);
 	}
 	inst->conf = next;
+	vrrp_notify_clear(&inst->notify);
+	vrrp_notify_prepare(&inst->notify, &next->notify, next->name,
+			    inst->v->global && inst->v->global->enable_script_security);
 	if (build_adv_vips(inst) < 0)
 		log_err("(%s) out of memory for the advert address list", next->name);
 	fill_params(inst);

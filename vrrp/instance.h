@@ -18,6 +18,7 @@
 #include "parser/conf_vrrp.h"
 #include "vrrp/announce.h"
 #include "vrrp/fsm.h"
+#include "vrrp/notify.h"
 #include "vrrp/packet.h"
 #include "vrrp/ratelimit.h"
 
@@ -67,6 +68,7 @@ struct vrrp_instance {
 	sd_event_source *timer;          /* the fsm's next deadline */
 	sd_event_source *retry;          /* setup retry while fault_setup */
 	struct vrrp_announce announce;
+	struct vrrp_notify notify;       /* prepared for this configuration */
 
 	struct vrrp_counters counters;
 	struct vrrp_ratelimit rl_rx, rl_tx, rl_addr;

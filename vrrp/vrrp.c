@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "lib/script.h"
 #include "vrrp/addr.h"
 #include "vrrp/garp.h"
 #include "vrrp/instance.h"
@@ -48,6 +49,11 @@ int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
 	if (v->ndisc_fd < 0)
 		log_warn("no ICMPv6 socket for neighbour advertisements: %s",
 			 strerror(-v->ndisc_fd));
+	rc = script_runner_new(event, &v->scripts);
+	if (rc < 0) {
+		log_warn("no script runner: notify scripts will not run: %s", strerror(-rc));
+		v->scripts = NULL;
+	}
 	*out = v;
 	return 0;
 }
@@ -62,6 +68,7 @@ void vrrp_free(struct vrrp *v)
 		v->instances = i->next;
 		vrrp_instance_free(i);
 	}
+	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
 	if (v->garp_fd >= 0)
 		close(v->garp_fd);

@@ -11,6 +11,7 @@
 #include "vrrp/vrrp.h"
 
 struct nl_sock;
+struct script_runner;
 struct vrrp_link;
 
 struct vrrp {
@@ -19,6 +20,7 @@ struct vrrp {
 	struct nl_sock *nl; /* rtnetlink, for addresses; NULL when unavailable */
 	int garp_fd;        /* AF_PACKET, -1 when unavailable */
 	int ndisc_fd;       /* raw ICMPv6, -1 when unavailable */
+	struct script_runner *scripts; /* notify scripts; NULL when unavailable */
 	const struct global_conf *global; /* of the running configuration */
 	struct vrrp_instance *instances;  /* in configuration order */
 	struct vrrp_link *links;

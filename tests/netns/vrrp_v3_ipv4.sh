@@ -5,6 +5,7 @@
 # of the master's whole vigild moves the VIP to the backup (with gratuitous
 # ARP); restarting the higher node preempts; SIGTERM sends a priority-0
 # advert and the backup takes over after its skew time, not 3 intervals.
+# notify_master / notify_backup and the generic notify run on each change.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
@@ -24,9 +25,15 @@ vrrp_instance VI_1 {
 	virtual_ipaddress {
 		$VIP/32
 	}
+	notify_master "$T/notify.sh $T/notify.$2 master"
+	notify_backup "$T/notify.sh $T/notify.$2 backup"
+	notify "$T/notify.sh $T/notify.$2"
 }
 CONF
 }
+printf '#!/bin/sh\nf=$1; shift\necho "$*" >>"$f"\n' >"$T/notify.sh"
+chmod 755 "$T/notify.sh"
+notified() { grep -q -x -- "$2" "$T/notify.$1" 2>/dev/null; }
 
 net_setup 2 || { not_ok "topology"; done_testing; }
 write_conf "$T/n1.conf" 150
@@ -38,12 +45,19 @@ check "node 1 (priority 150) becomes master and holds the VIP" wait_until 3 only
 start_vigild 2 "$T/n2.conf"
 check "node 2 (priority 100) stays backup: node 1 alone holds the VIP" \
 	holds_for 1 only_holder 1 $VIP
+check "node 1 ran notify_master" wait_until 2 notified 150 master
+check "node 1 ran notify with INSTANCE VI_1 MASTER 150" \
+	wait_until 2 notified 150 "INSTANCE VI_1 MASTER 150"
+check "node 2 ran notify_backup" wait_until 2 notified 100 backup
+check "node 2 has not run notify_master" eval '! notified 100 master'
 
 t_kill=$(now_ms)
 kill_node 1
 t0=$(now_ms)
 check "SIGKILL of node 1: node 2 takes the VIP" wait_until 3 holds 2 $VIP
 echo "# node 2 held the VIP $(($(now_ms) - t0)) ms after the SIGKILL (master down: 3 x 100 + 60.9 ms)"
+check "node 2 ran notify_master and notify MASTER 100 on taking over" \
+	wait_until 2 eval 'notified 100 master && notified 100 "INSTANCE VI_1 MASTER 100"'
 
 start_vigild 1 "$T/n1.conf"
 check "node 1 restarted with the higher priority preempts" wait_until 3 only_holder 1 $VIP

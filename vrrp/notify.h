@@ -1,0 +1,36 @@
+/* notify_master / notify_backup / notify_fault / notify (keepalived.conf(5)):
+ * the commands an instance runs when it changes state, prepared once per
+ * configuration (split, identity resolved, enable_script_security checked)
+ * and started asynchronously through lib/script.h, never waited for.
+ */
+#ifndef VIGIL_VRRP_NOTIFY_H
+#define VIGIL_VRRP_NOTIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/script.h"
+#include "parser/conf_vrrp.h"
+
+struct vrrp_notify_cmd {
+	char **argv; /* NULL: none, or refused (logged when prepared) */
+	struct script_identity id;
+};
+
+struct vrrp_notify {
+	struct vrrp_notify_cmd master, backup, fault, any;
+};
+
+/* Prepare @set's commands for instance @name. A command that cannot be
+ * split, whose user does not exist, or that enable_script_security
+ * (@secure) refuses is logged and left out, as keepalived disables it. */
+void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *set,
+			 const char *name, bool secure);
+void vrrp_notify_clear(struct vrrp_notify *n);
+
+/* Start the command for @state ("MASTER", "BACKUP", "FAULT") and the
+ * generic one with keepalived's arguments: INSTANCE NAME STATE PRIORITY. */
+void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, const char *name,
+		     const char *state, uint8_t priority);
+
+#endif
