@@ -60,9 +60,9 @@ struct check_type {
 /* How a check's result changes its real servers' weight (MISC_CHECK
  * misc_dynamic, FILE_CHECK). */
 enum check_weight {
-	CHECK_WEIGHT_NONE,  /* the real server's configured weight */
-	CHECK_WEIGHT_SET,   /* weight_value replaces it */
-	CHECK_WEIGHT_ADD,   /* weight_value is added to it (clamped) */
+	CHECK_WEIGHT_NONE, /* the real server's configured weight */
+	CHECK_WEIGHT_SET,  /* weight_value replaces it */
+	CHECK_WEIGHT_ADD,  /* weight_value is added to it (clamped) */
 };
 
 union check_sockaddr {
@@ -76,12 +76,12 @@ struct check {
 	/* Read-only for types. */
 	struct checkers *engine;
 	sd_event *event;
-	const struct vigil_config *cfg;   /* the running generation */
-	const struct lvs_checker *conf;   /* one of the identical checkers */
+	const struct vigil_config *cfg; /* the running generation */
+	const struct lvs_checker *conf; /* one of the identical checkers */
 	const struct check_type *type;
-	union check_sockaddr dst;	  /* connect_ip/port or the RS's */
+	union check_sockaddr dst; /* connect_ip/port or the RS's */
 	socklen_t dst_len;
-	char label[96];			  /* "HTTP_GET 10.0.0.2:80" for logs */
+	char label[96]; /* "HTTP_GET 10.0.0.2:80" for logs */
 
 	/* The probe in flight, owned by the type between start() and
 	 * check_done() (check_close() releases fd and io). */
@@ -100,17 +100,17 @@ struct check {
 	/* Engine only. */
 	struct verdict_state state;
 	bool running;
-	bool seen;		/* still wanted by the generation being applied */
+	bool seen; /* still wanted by the generation being applied */
 	bool log_all_failures;
-	uint64_t slot_us;	/* the schedule's anchor: probes start at slot + k*delay_loop */
+	uint64_t slot_us; /* the schedule's anchor: probes start at slot + k*delay_loop */
 	sd_event_source *timer;
 	char *key;
 	size_t key_len;
 	uint64_t hash;
-	struct check *hnext;	/* hash chain */
+	struct check *hnext; /* hash chain */
 	struct rs_entry **users;
 	unsigned n_users, users_cap;
-	unsigned n_vs;		/* distinct virtual servers among users */
+	unsigned n_vs; /* distinct virtual servers among users */
 };
 
 /* End the probe in flight: @ok, or a failure with a printf-style reason

@@ -102,7 +102,7 @@ static void dns_cancel(struct check *ck)
 }
 
 const struct check_type check_type_dns = {
-	.kind = LVS_CHECK_DNS,
-	.start = dns_start,
-	.cancel = dns_cancel,
+    .kind = LVS_CHECK_DNS,
+    .start = dns_start,
+    .cancel = dns_cancel,
 };

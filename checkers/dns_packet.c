@@ -11,13 +11,20 @@
 uint16_t dns_qtype(enum lvs_dns_type t)
 {
 	switch (t) {
-	case LVS_DNS_A: return 1;
-	case LVS_DNS_NS: return 2;
-	case LVS_DNS_CNAME: return 5;
-	case LVS_DNS_SOA: return 6;
-	case LVS_DNS_MX: return 15;
-	case LVS_DNS_TXT: return 16;
-	case LVS_DNS_AAAA: return 28;
+	case LVS_DNS_A:
+		return 1;
+	case LVS_DNS_NS:
+		return 2;
+	case LVS_DNS_CNAME:
+		return 5;
+	case LVS_DNS_SOA:
+		return 6;
+	case LVS_DNS_MX:
+		return 15;
+	case LVS_DNS_TXT:
+		return 16;
+	case LVS_DNS_AAAA:
+		return 28;
 	}
 	return 6;
 }
@@ -42,7 +49,7 @@ int dns_query_encode(uint8_t *buf, size_t len, uint16_t id, const char *name, ui
 		return -EINVAL;
 	memset(buf, 0, DNS_HEADER);
 	put16(buf, id);
-	buf[2] = 0x01; /* RD: let a recursive server answer */
+	buf[2] = 0x01;	   /* RD: let a recursive server answer */
 	put16(buf + 4, 1); /* QDCOUNT */
 	name_start = off;
 	if (strcmp(s, ".") != 0) {
@@ -68,8 +75,7 @@ int dns_query_encode(uint8_t *buf, size_t len, uint16_t id, const char *name, ui
 	return (int)(off + 4);
 }
 
-int dns_reply_check(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen,
-		    const char **why)
+int dns_reply_check(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen, const char **why)
 {
 	unsigned rcode;
 
@@ -92,11 +98,16 @@ int dns_reply_check(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen
 	rcode = r[3] & 0x0f;
 	if (rcode) {
 		static const char *const msgs[] = {
-			NULL, "reply code FORMERR", "reply code SERVFAIL", "reply code NXDOMAIN",
-			"reply code NOTIMP", "reply code REFUSED",
+		    NULL,
+		    "reply code FORMERR",
+		    "reply code SERVFAIL",
+		    "reply code NXDOMAIN",
+		    "reply code NOTIMP",
+		    "reply code REFUSED",
 		};
 
-		*why = rcode < sizeof(msgs) / sizeof(msgs[0]) ? msgs[rcode] : "reply code not NOERROR";
+		*why =
+		    rcode < sizeof(msgs) / sizeof(msgs[0]) ? msgs[rcode] : "reply code not NOERROR";
 		return -1;
 	}
 	/* The question is echoed as asked (names compare case-insensitively:

@@ -21,7 +21,6 @@ int dns_query_encode(uint8_t *buf, size_t len, uint16_t id, const char *name, ui
 /* Judge a reply to the query @q (as encoded, @qlen bytes): 0 when it is the
  * answer to it (same id and question, QR set, RCODE NOERROR, at least one
  * answer record), else -1 with the reason in *why. */
-int dns_reply_check(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen,
-		    const char **why);
+int dns_reply_check(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen, const char **why);
 
 #endif

@@ -136,9 +136,9 @@ static int file_init(struct check *ck)
 		file_fini(ck);
 		return -ENOMEM;
 	}
-	r = sd_event_add_inotify(ck->event, &priv->watch, priv->dir,
-				 IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM,
-				 file_changed, ck);
+	r = sd_event_add_inotify(
+	    ck->event, &priv->watch, priv->dir,
+	    IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM, file_changed, ck);
 	if (r < 0)
 		log_warn("%s: cannot watch %s (%s): reading it every delay_loop only", ck->label,
 			 priv->dir, strerror(-r));
@@ -146,10 +146,10 @@ static int file_init(struct check *ck)
 }
 
 const struct check_type check_type_file = {
-	.kind = LVS_CHECK_FILE,
-	.immediate = true,
-	.init = file_init,
-	.fini = file_fini,
-	.start = file_start,
-	.cancel = file_cancel,
+    .kind = LVS_CHECK_FILE,
+    .immediate = true,
+    .init = file_init,
+    .fini = file_fini,
+    .start = file_start,
+    .cancel = file_cancel,
 };

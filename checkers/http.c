@@ -120,7 +120,8 @@ static int http_build_request(struct check *ck, const struct lvs_url *u, struct 
 		bool v6 = ck->dst.sa.sa_family == AF_INET6;
 
 		inet_ntop(ck->dst.sa.sa_family,
-			  v6 ? (const void *)&ck->dst.in6.sin6_addr : (const void *)&ck->dst.in.sin_addr,
+			  v6 ? (const void *)&ck->dst.in6.sin6_addr
+			     : (const void *)&ck->dst.in.sin_addr,
 			  a, sizeof(a));
 		port = ntohs(v6 ? ck->dst.in6.sin6_port : ck->dst.in.sin_port);
 		if (port == (http_is_ssl(ck) ? 443 : 80))
@@ -176,8 +177,8 @@ static void http_judge(struct check *ck)
 		if (mdlen != 16 || memcmp(md, u->digest, 16) != 0) {
 			for (unsigned i = 0; i < 16 && i < mdlen; i++)
 				snprintf(hex + 2 * i, 3, "%02x", md[i]);
-			http_fail(ck, "%s: MD5 digest of the body is %s, not the expected one", u->path,
-				  hex);
+			http_fail(ck, "%s: MD5 digest of the body is %s, not the expected one",
+				  u->path, hex);
 			return;
 		}
 	}
@@ -221,7 +222,9 @@ static void http_body(void *data, const char *buf, size_t len)
 	if (p->md)
 		EVP_DigestUpdate(p->md, buf, len);
 	if (p->body && p->body_len < HTTP_REGEX_BODY_MAX) {
-		size_t n = len < HTTP_REGEX_BODY_MAX - p->body_len ? len : HTTP_REGEX_BODY_MAX - p->body_len;
+		size_t n = len < HTTP_REGEX_BODY_MAX - p->body_len
+			       ? len
+			       : HTTP_REGEX_BODY_MAX - p->body_len;
 
 		memcpy(p->body + p->body_len, buf, n);
 		p->body_len += n;
@@ -255,7 +258,8 @@ static void http_receive(struct check *ck)
 				if (e != SSL_ERROR_ZERO_RETURN) {
 					char why[160];
 
-					http_fail(ck, "TLS read: %s", http_ssl_error(why, sizeof(why)));
+					http_fail(ck, "TLS read: %s",
+						  http_ssl_error(why, sizeof(why)));
 					return;
 				}
 				n = 0;
@@ -301,14 +305,16 @@ static void http_send(struct check *ck)
 				char why[160];
 
 				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-					http_wait(ck, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+					http_wait(ck,
+						  e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
 					return;
 				}
 				http_fail(ck, "TLS write: %s", http_ssl_error(why, sizeof(why)));
 				return;
 			}
 		} else {
-			n = send(ck->fd, p->req + p->req_off, p->req_len - p->req_off, MSG_NOSIGNAL);
+			n = send(ck->fd, p->req + p->req_off, p->req_len - p->req_off,
+				 MSG_NOSIGNAL);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				http_wait(ck, EPOLLOUT);
 				return;
@@ -525,9 +531,9 @@ static int http_init(struct check *ck)
 }
 
 const struct check_type check_type_http = {
-	.kind = LVS_CHECK_HTTP,
-	.init = http_init,
-	.fini = http_fini,
-	.start = http_start,
-	.cancel = http_cancel,
+    .kind = LVS_CHECK_HTTP,
+    .init = http_init,
+    .fini = http_fini,
+    .start = http_start,
+    .cancel = http_cancel,
 };

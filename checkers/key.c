@@ -63,8 +63,8 @@ static void put_addr(struct key_buf *b, const struct vaddr *a)
 		put(b, &a->u.v6, sizeof(a->u.v6));
 }
 
-void check_target(const struct lvs_checker *c, const struct lvs_real_server *rs,
-		  struct vaddr *addr, uint16_t *port)
+void check_target(const struct lvs_checker *c, const struct lvs_real_server *rs, struct vaddr *addr,
+		  uint16_t *port)
 {
 	*addr = vaddr_is_unset(&c->connect_ip) ? rs->addr : c->connect_ip;
 	*port = c->connect_port ? c->connect_port : rs->port;
@@ -125,7 +125,7 @@ static void put_connection(struct key_buf *b, const struct lvs_real_server *rs,
 int check_key_build(const struct vigil_config *cfg, const struct lvs_real_server *rs,
 		    const struct lvs_checker *c, struct check_key *out)
 {
-	struct key_buf b = { 0 };
+	struct key_buf b = {0};
 
 	put_u64(&b, c->type);
 	put_u64(&b, c->retry);

@@ -24,8 +24,8 @@ struct check_key {
 
 /* The address and port probed: connect_ip/connect_port, else the real
  * server's. */
-void check_target(const struct lvs_checker *c, const struct lvs_real_server *rs,
-		  struct vaddr *addr, uint16_t *port);
+void check_target(const struct lvs_checker *c, const struct lvs_real_server *rs, struct vaddr *addr,
+		  uint16_t *port);
 
 /* The path of FILE_CHECK's track_file, or NULL when the name is unknown. */
 const char *check_track_file_path(const struct vigil_config *cfg, const struct lvs_checker *c);

@@ -67,11 +67,11 @@ static void misc_start(struct check *ck)
 	struct misc_priv *priv = ck->priv;
 	struct script_runner *runner = checkers_script_runner(ck->engine);
 	struct script_cmd cmd = {
-		.argv = (const char *const *)priv->argv,
-		.id = priv->id,
-		.set_identity = true,
+	    .argv = (const char *const *)priv->argv,
+	    .id = priv->id,
+	    .set_identity = true,
 	};
-	struct script_opts opts = { .timeout_us = misc_timeout_us(ck) };
+	struct script_opts opts = {.timeout_us = misc_timeout_us(ck)};
 	struct script_run *run;
 	int r;
 
@@ -146,9 +146,9 @@ fail:
 }
 
 const struct check_type check_type_misc = {
-	.kind = LVS_CHECK_MISC,
-	.init = misc_init,
-	.fini = misc_fini,
-	.start = misc_start,
-	.cancel = misc_cancel,
+    .kind = LVS_CHECK_MISC,
+    .init = misc_init,
+    .fini = misc_fini,
+    .start = misc_start,
+    .cancel = misc_cancel,
 };

@@ -49,7 +49,8 @@ static bool ping_same_source(const struct check *ck, const union check_sockaddr 
 	if (ping_v6(ck))
 		return from->sa.sa_family == AF_INET6 &&
 		       memcmp(&from->in6.sin6_addr, &ck->dst.in6.sin6_addr, 16) == 0;
-	return from->sa.sa_family == AF_INET && from->in.sin_addr.s_addr == ck->dst.in.sin_addr.s_addr;
+	return from->sa.sa_family == AF_INET &&
+	       from->in.sin_addr.s_addr == ck->dst.in.sin_addr.s_addr;
 }
 
 /* Is this datagram the reply to our request? */
@@ -73,7 +74,8 @@ static bool ping_is_reply(const struct check *ck, const uint8_t *buf, size_t len
 	if (len < 8 || buf[0] != want || (uint16_t)(buf[6] << 8 | buf[7]) != priv->seq)
 		return false;
 	/* Raw sockets see every echo reply of the host. */
-	return !priv->raw || ((uint16_t)(buf[4] << 8 | buf[5]) == priv->id && ping_same_source(ck, from));
+	return !priv->raw ||
+	       ((uint16_t)(buf[4] << 8 | buf[5]) == priv->id && ping_same_source(ck, from));
 }
 
 static int ping_io(sd_event_source *s, int fd, uint32_t revents, void *data)
@@ -116,7 +118,7 @@ static int ping_open(struct check *ck)
 static void ping_start(struct check *ck)
 {
 	struct ping_priv *priv = ck->priv;
-	uint8_t pkt[8 + PING_PAYLOAD] = { 0 };
+	uint8_t pkt[8 + PING_PAYLOAD] = {0};
 	union check_sockaddr to = ck->dst;
 	uint64_t now = check_now(ck);
 	int r = ping_open(ck);
@@ -178,9 +180,9 @@ static void ping_fini(struct check *ck)
 }
 
 const struct check_type check_type_ping = {
-	.kind = LVS_CHECK_PING,
-	.init = ping_init,
-	.fini = ping_fini,
-	.start = ping_start,
-	.cancel = ping_cancel,
+    .kind = LVS_CHECK_PING,
+    .init = ping_init,
+    .fini = ping_fini,
+    .start = ping_start,
+    .cancel = ping_cancel,
 };

@@ -203,7 +203,7 @@ static void smtp_cancel(struct check *ck)
 }
 
 const struct check_type check_type_smtp = {
-	.kind = LVS_CHECK_SMTP,
-	.start = smtp_start,
-	.cancel = smtp_cancel,
+    .kind = LVS_CHECK_SMTP,
+    .start = smtp_start,
+    .cancel = smtp_cancel,
 };

@@ -20,7 +20,8 @@ int smtp_reply_parse(const char *buf, size_t len, unsigned *code, size_t *used)
 		const char *nl = memchr(line, '\n', len - off);
 		size_t n;
 
-		if (len - off >= 3 && !(is_digit(line[0]) && is_digit(line[1]) && is_digit(line[2])))
+		if (len - off >= 3 &&
+		    !(is_digit(line[0]) && is_digit(line[1]) && is_digit(line[2])))
 			return -1;
 		if (len - off >= 4 && line[3] != ' ' && line[3] != '-' && line[3] != '\r' &&
 		    line[3] != '\n')
@@ -32,7 +33,8 @@ int smtp_reply_parse(const char *buf, size_t len, unsigned *code, size_t *used)
 			return -1;
 		off += n;
 		if (line[3] != '-') {
-			*code = (unsigned)((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0'));
+			*code = (unsigned)((line[0] - '0') * 100 + (line[1] - '0') * 10 +
+					   (line[2] - '0'));
 			*used = off;
 			return 1;
 		}

@@ -41,7 +41,7 @@ static void tcp_cancel(struct check *ck)
 }
 
 const struct check_type check_type_tcp = {
-	.kind = LVS_CHECK_TCP,
-	.start = tcp_start,
-	.cancel = tcp_cancel,
+    .kind = LVS_CHECK_TCP,
+    .start = tcp_start,
+    .cancel = tcp_cancel,
 };

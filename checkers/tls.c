@@ -42,7 +42,8 @@ void *tls_ctx_new(const struct lvs_ssl_conf *conf)
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	/* Sessions are resumed per check (http.c keeps the last one): a
 	 * resumed handshake costs a fraction of a full one. */
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_set_session_cache_mode(ctx,
+				       SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	if (!conf)
 		return ctx;
@@ -57,8 +58,7 @@ void *tls_ctx_new(const struct lvs_ssl_conf *conf)
 		}
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	}
-	if (conf->certificate &&
-	    SSL_CTX_use_certificate_chain_file(ctx, conf->certificate) != 1) {
+	if (conf->certificate && SSL_CTX_use_certificate_chain_file(ctx, conf->certificate) != 1) {
 		tls_log_error("cannot load certificate", conf->certificate);
 		goto fail;
 	}

@@ -79,8 +79,8 @@ static void udp_timeout(struct check *ck)
 }
 
 const struct check_type check_type_udp = {
-	.kind = LVS_CHECK_UDP,
-	.start = udp_start,
-	.cancel = udp_cancel,
-	.timeout = udp_timeout,
+    .kind = LVS_CHECK_UDP,
+    .start = udp_start,
+    .cancel = udp_cancel,
+    .timeout = udp_timeout,
 };

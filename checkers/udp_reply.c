@@ -3,8 +3,7 @@
 
 #include "checkers/udp.h"
 
-int udp_reply_check(const struct lvs_udp_check *u, const uint8_t *buf, size_t len,
-		    const char **why)
+int udp_reply_check(const struct lvs_udp_check *u, const uint8_t *buf, size_t len, const char **why)
 {
 	if (len < u->min_reply_length) {
 		*why = "reply shorter than min_reply_length";

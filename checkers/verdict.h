@@ -15,7 +15,7 @@
 
 struct verdict_state {
 	bool up;
-	bool has_run;	  /* at least one probe finished */
+	bool has_run;	   /* at least one probe finished */
 	uint32_t retry_it; /* consecutive failures while up, so far */
 };
 

@@ -8,7 +8,8 @@
  *   5.002 reload checks 3 real_servers 4
  *
  * Times are seconds since start (CLOCK_MONOTONIC). SIGHUP reloads the
- * config file (keeping the engine: unchanged checks keep their state);
+ * config file (keeping the engine: unchanged checks keep their state) and
+ * prints how long parsing and checkers_reload() took;
  * SIGTERM/SIGINT stop it. Engine logs go to stderr.
  *
  *   check_driver [-q] CONFIG      -q: no log lines, only verdicts
@@ -81,7 +82,7 @@ static void on_rs_changed(void *data, const struct lvs_virtual_server *vs,
 	       rs_text(rs, r, sizeof(r)), up ? "up" : "down", weight);
 }
 
-static const struct checkers_ops driver_ops = { .rs_changed = on_rs_changed };
+static const struct checkers_ops driver_ops = {.rs_changed = on_rs_changed};
 
 static void print_all(struct driver *d, const char *what)
 {
@@ -98,13 +99,14 @@ static void print_all(struct driver *d, const char *what)
 			checkers_rs_status(d->checkers, vs, rs, &up, &weight);
 			printf("%.3f initial %s %s %s weight %u shared %u\n", since_start(d),
 			       vs_text(vs, v, sizeof(v)), rs_text(rs, r, sizeof(r)),
-			       up ? "up" : "down", weight, checkers_rs_sharing(d->checkers, vs, rs));
+			       up ? "up" : "down", weight,
+			       checkers_rs_sharing(d->checkers, vs, rs));
 		}
 }
 
 static int load(struct driver *d, struct arena **arena, const struct vigil_config **cfg)
 {
-	struct diag_list dl = { 0 };
+	struct diag_list dl = {0};
 	int r;
 
 	*arena = arena_new(ARENA_SIZE);
@@ -125,18 +127,22 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 	struct driver *d = data;
 	struct arena *arena;
 	const struct vigil_config *cfg;
+	double t0 = since_start(d), t1;
 	int r;
 
 	if (load(d, &arena, &cfg) < 0) {
 		printf("%.3f reload failed: config\n", since_start(d));
 		return 0;
 	}
+	t1 = since_start(d);
 	r = checkers_reload(d->checkers, cfg);
 	if (r < 0) {
 		printf("%.3f reload failed: %s\n", since_start(d), strerror(-r));
 		arena_free(arena);
 		return 0;
 	}
+	printf("%.3f reload parse %.1f ms apply %.1f ms\n", since_start(d), (t1 - t0) * 1e3,
+	       (since_start(d) - t1) * 1e3);
 	arena_free(d->arena);
 	d->arena = arena;
 	d->cfg = cfg;
@@ -146,8 +152,8 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 int main(int argc, char **argv)
 {
-	struct driver d = { 0 };
-	struct log_opts lo = { .ident = "check_driver", .console = true, .detail = true };
+	struct driver d = {0};
+	struct log_opts lo = {.ident = "check_driver", .console = true, .detail = true};
 	struct timespec ts;
 	sigset_t mask;
 	bool quiet = false;

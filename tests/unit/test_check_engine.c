@@ -24,7 +24,7 @@
 
 static void test_retry_then_down(void **state)
 {
-	struct verdict_params p = { .retry = 2 };
+	struct verdict_params p = {.retry = 2};
 	struct verdict_state s;
 	enum verdict_next next;
 
@@ -51,7 +51,7 @@ static void test_retry_then_down(void **state)
 
 static void test_success_resets_retries(void **state)
 {
-	struct verdict_params p = { .retry = 1 };
+	struct verdict_params p = {.retry = 1};
 	struct verdict_state s;
 	enum verdict_next next;
 
@@ -65,7 +65,7 @@ static void test_success_resets_retries(void **state)
 
 static void test_retry_zero(void **state)
 {
-	struct verdict_params p = { .retry = 0 };
+	struct verdict_params p = {.retry = 0};
 	struct verdict_state s;
 	enum verdict_next next;
 
@@ -76,7 +76,7 @@ static void test_retry_zero(void **state)
 
 static void test_alpha(void **state)
 {
-	struct verdict_params p = { .retry = 3 };
+	struct verdict_params p = {.retry = 3};
 	struct verdict_state s;
 	enum verdict_next next;
 
@@ -91,7 +91,7 @@ static void test_alpha(void **state)
 
 static void test_fast_recovery(void **state)
 {
-	struct verdict_params p = { .retry = 0, .fast_recovery = true };
+	struct verdict_params p = {.retry = 0, .fast_recovery = true};
 	struct verdict_state s;
 	enum verdict_next next;
 
@@ -118,7 +118,7 @@ struct sim {
 static void simulate(const struct sim *sim, uint64_t phase, uint64_t end, uint64_t *down_at,
 		     uint64_t *up_at)
 {
-	struct verdict_params p = { .retry = sim->retry };
+	struct verdict_params p = {.retry = sim->retry};
 	struct verdict_state s;
 	uint64_t t = phase, slot = phase;
 
@@ -148,8 +148,11 @@ static void simulate(const struct sim *sim, uint64_t phase, uint64_t end, uint64
 static void test_down_and_up_within_bounds(void **state)
 {
 	struct sim sim = {
-		.delay_loop = 5 * SEC, .dbr = 2 * SEC, .timeout = 3 * SEC, .retry = 2,
-		.fail_until = 200 * SEC,
+	    .delay_loop = 5 * SEC,
+	    .dbr = 2 * SEC,
+	    .timeout = 3 * SEC,
+	    .retry = 2,
+	    .fail_until = 200 * SEC,
 	};
 
 	for (int refused = 0; refused < 2; refused++)
@@ -230,27 +233,27 @@ static void test_next_slot(void **state)
 /* --- keys: which checkers share a probe --- */
 
 static const char shared_conf[] =
-	"track_file tf {\n file /run/x\n weight 2\n}\n"
-	"virtual_server 10.0.0.1 80 {\n"
-	"  protocol TCP\n"
-	"  real_server 10.0.1.1 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
-	"  real_server 10.0.1.2 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
-	"  real_server 10.0.1.3 80 {\n TCP_CHECK {\n connect_timeout 4\n }\n }\n"
-	"  real_server 10.0.1.4 80 {\n MISC_CHECK {\n misc_path \"/bin/true\"\n }\n }\n"
-	"  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /a\n }\n }\n }\n"
-	"}\n"
-	"virtual_server 10.0.0.2 80 {\n"
-	"  protocol TCP\n"
-	"  real_server 10.0.1.1 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
-	"  real_server 10.0.1.2 80 {\n TCP_CHECK {\n connect_timeout 3\n connect_port 81\n }\n }\n"
-	"  real_server 10.0.1.9 80 {\n MISC_CHECK {\n misc_path \"/bin/true\"\n }\n }\n"
-	"  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /b\n }\n }\n }\n"
-	"}\n"
-	"virtual_server 10.0.0.3 80 {\n"
-	"  protocol TCP\n"
-	"  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /a\n }\n }\n }\n"
-	"  real_server 10.0.1.4 80 {\n FILE_CHECK {\n track_file tf\n }\n }\n"
-	"}\n";
+    "track_file tf {\n file /run/x\n weight 2\n}\n"
+    "virtual_server 10.0.0.1 80 {\n"
+    "  protocol TCP\n"
+    "  real_server 10.0.1.1 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
+    "  real_server 10.0.1.2 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
+    "  real_server 10.0.1.3 80 {\n TCP_CHECK {\n connect_timeout 4\n }\n }\n"
+    "  real_server 10.0.1.4 80 {\n MISC_CHECK {\n misc_path \"/bin/true\"\n }\n }\n"
+    "  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /a\n }\n }\n }\n"
+    "}\n"
+    "virtual_server 10.0.0.2 80 {\n"
+    "  protocol TCP\n"
+    "  real_server 10.0.1.1 80 {\n TCP_CHECK {\n connect_timeout 3\n }\n }\n"
+    "  real_server 10.0.1.2 80 {\n TCP_CHECK {\n connect_timeout 3\n connect_port 81\n }\n }\n"
+    "  real_server 10.0.1.9 80 {\n MISC_CHECK {\n misc_path \"/bin/true\"\n }\n }\n"
+    "  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /b\n }\n }\n }\n"
+    "}\n"
+    "virtual_server 10.0.0.3 80 {\n"
+    "  protocol TCP\n"
+    "  real_server 10.0.1.5 80 {\n HTTP_GET {\n url {\n path /a\n }\n }\n }\n"
+    "  real_server 10.0.1.4 80 {\n FILE_CHECK {\n track_file tf\n }\n }\n"
+    "}\n";
 
 static const struct lvs_real_server *nth_rs(const struct vigil_config *cfg, unsigned vs_i,
 					    unsigned rs_i)
@@ -286,7 +289,7 @@ static bool same_key(const struct vigil_config *cfg, unsigned v1, unsigned r1, u
 static void test_keys(void **state)
 {
 	struct arena *arena = arena_new(1 << 22);
-	struct diag_list dl = { 0 };
+	struct diag_list dl = {0};
 	const struct vigil_config *cfg;
 
 	if (config_load_string("t.conf", shared_conf, NULL, arena, &dl, &cfg) != 0) {
@@ -312,15 +315,15 @@ static void test_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retry_then_down),
-		cmocka_unit_test(test_success_resets_retries),
-		cmocka_unit_test(test_retry_zero),
-		cmocka_unit_test(test_alpha),
-		cmocka_unit_test(test_fast_recovery),
-		cmocka_unit_test(test_down_and_up_within_bounds),
-		cmocka_unit_test(test_spread_is_even),
-		cmocka_unit_test(test_next_slot),
-		cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_retry_then_down),
+	    cmocka_unit_test(test_success_resets_retries),
+	    cmocka_unit_test(test_retry_zero),
+	    cmocka_unit_test(test_alpha),
+	    cmocka_unit_test(test_fast_recovery),
+	    cmocka_unit_test(test_down_and_up_within_bounds),
+	    cmocka_unit_test(test_spread_is_even),
+	    cmocka_unit_test(test_next_slot),
+	    cmocka_unit_test(test_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,7 @@ static enum http_parse_result feed(struct http_parser *p, struct body *b, const 
 	return r;
 }
 
-static const size_t steps[] = { 0, 1, 2, 3, 7, 13 };
+static const size_t steps[] = {0, 1, 2, 3, 7, 13};
 
 static void test_content_length(void **state)
 {
@@ -67,9 +67,10 @@ static void test_content_length(void **state)
 
 static void test_chunked(void **state)
 {
-	const char *resp = "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n"
-			   "Content-Length: 999\r\n\r\n"
-			   "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nT: x\r\n\r\n";
+	const char *resp =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n"
+	    "Content-Length: 999\r\n\r\n"
+	    "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nT: x\r\n\r\n";
 	struct http_parser p;
 	struct body b;
 
@@ -98,10 +99,11 @@ static void test_no_body_statuses(void **state)
 	struct http_parser p;
 	struct body b;
 
-	assert_int_equal(feed(&p, &b, "HTTP/1.1 204 No Content\r\n\r\n", 0, false), HTTP_PARSE_DONE);
-	assert_int_equal(feed(&p, &b, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", 0,
-			      false),
+	assert_int_equal(feed(&p, &b, "HTTP/1.1 204 No Content\r\n\r\n", 0, false),
 			 HTTP_PARSE_DONE);
+	assert_int_equal(
+	    feed(&p, &b, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", 0, false),
+	    HTTP_PARSE_DONE);
 	assert_int_equal(feed(&p, &b, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, false),
 			 HTTP_PARSE_DONE);
 }
@@ -126,17 +128,18 @@ static void test_errors(void **state)
 		const char *text;
 		const char *error;
 	} cases[] = {
-		{ "SSH-2.0-OpenSSH\r\n", "not an HTTP/1.x status line" },
-		{ "HTTP/2 200 OK\r\n", "not an HTTP/1.x status line" },
-		{ "HTTP/1.1 2x0 OK\r\n", "bad status code" },
-		{ "HTTP/1.1 700 Odd\r\n", "status code out of range" },
-		{ "HTTP/1.1 200 OK\r\nno colon\r\n", "bad header line" },
-		{ "HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n", "bad Content-Length" },
-		{ "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n",
-		  "conflicting Content-Length headers" },
-		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size" },
-		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n", "missing CRLF after chunk data" },
-		{ "HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected 101 Switching Protocols" },
+	    {"SSH-2.0-OpenSSH\r\n", "not an HTTP/1.x status line"},
+	    {"HTTP/2 200 OK\r\n", "not an HTTP/1.x status line"},
+	    {"HTTP/1.1 2x0 OK\r\n", "bad status code"},
+	    {"HTTP/1.1 700 Odd\r\n", "status code out of range"},
+	    {"HTTP/1.1 200 OK\r\nno colon\r\n", "bad header line"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n", "bad Content-Length"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n",
+	     "conflicting Content-Length headers"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n",
+	     "missing CRLF after chunk data"},
+	    {"HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected 101 Switching Protocols"},
 	};
 	struct http_parser p;
 	struct body b;
@@ -179,14 +182,10 @@ static void test_long_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_content_length),
-		cmocka_unit_test(test_chunked),
-		cmocka_unit_test(test_until_close),
-		cmocka_unit_test(test_no_body_statuses),
-		cmocka_unit_test(test_interim_response),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_content_length),   cmocka_unit_test(test_chunked),
+	    cmocka_unit_test(test_until_close),	     cmocka_unit_test(test_no_body_statuses),
+	    cmocka_unit_test(test_interim_response), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_truncated),	     cmocka_unit_test(test_long_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,9 +39,9 @@ static void test_smtp_replies(void **state)
 }
 
 static const uint8_t golden_query[] = {
-	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* header, RD */
-	0x03, 'w', 'w', 'w', 0x04, 't', 'e', 's', 't', 0x00, /* www.test */
-	0x00, 0x01, 0x00, 0x01,				     /* A IN */
+    0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* header, RD */
+    0x03, 'w',	'w',  'w',  0x04, 't',	'e',  's',  't',  0x00,		    /* www.test */
+    0x00, 0x01, 0x00, 0x01,						    /* A IN */
 };
 
 static void test_dns_encode(void **state)
@@ -49,8 +49,9 @@ static void test_dns_encode(void **state)
 	uint8_t buf[DNS_QUERY_MAX];
 	char long_label[80];
 
-	assert_int_equal(dns_query_encode(buf, sizeof(buf), 0x1234, "www.test", dns_qtype(LVS_DNS_A)),
-			 sizeof(golden_query));
+	assert_int_equal(
+	    dns_query_encode(buf, sizeof(buf), 0x1234, "www.test", dns_qtype(LVS_DNS_A)),
+	    sizeof(golden_query));
 	assert_memory_equal(buf, golden_query, sizeof(golden_query));
 	/* The final dot changes nothing. */
 	assert_int_equal(dns_query_encode(buf, sizeof(buf), 0x1234, "www.test.", 1),
@@ -73,7 +74,7 @@ static void test_dns_reply(void **state)
 	uint8_t r[128];
 	size_t n = sizeof(golden_query);
 	const char *why = NULL;
-	static const uint8_t answer[] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 1 };
+	static const uint8_t answer[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 1};
 
 	memcpy(r, golden_query, n);
 	memcpy(r + n, answer, sizeof(answer));
@@ -107,11 +108,15 @@ static void test_dns_reply(void **state)
 
 static void test_udp_reply(void **state)
 {
-	static const uint8_t want[] = { 0xab, 0x10 };
-	static const uint8_t mask[] = { 0xff, 0xf0 }; /* "ab1x" */
+	static const uint8_t want[] = {0xab, 0x10};
+	static const uint8_t mask[] = {0xff, 0xf0}; /* "ab1x" */
 	struct lvs_udp_check u = {
-		.require_reply = true, .reply = want, .reply_mask = mask, .reply_len = 2,
-		.min_reply_length = 2, .max_reply_length = 4,
+	    .require_reply = true,
+	    .reply = want,
+	    .reply_mask = mask,
+	    .reply_len = 2,
+	    .min_reply_length = 2,
+	    .max_reply_length = 4,
 	};
 	const char *why;
 
@@ -130,10 +135,10 @@ static void test_udp_reply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_smtp_replies),
-		cmocka_unit_test(test_dns_encode),
-		cmocka_unit_test(test_dns_reply),
-		cmocka_unit_test(test_udp_reply),
+	    cmocka_unit_test(test_smtp_replies),
+	    cmocka_unit_test(test_dns_encode),
+	    cmocka_unit_test(test_dns_reply),
+	    cmocka_unit_test(test_udp_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

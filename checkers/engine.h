@@ -1,0 +1,62 @@
+/* What engine.c (a check's life: probes, verdicts, fan-out) and
+ * generation.c (which checks a config generation needs, and the public
+ * entry points) share. Not for checker types: they see check.h only. */
+#ifndef VIGIL_CHECKERS_ENGINE_H
+#define VIGIL_CHECKERS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checkers/check.h"
+#include "checkers/checkers.h"
+#include "checkers/key.h"
+
+struct rs_entry {
+	const struct lvs_virtual_server *vs;
+	const struct lvs_real_server *rs;
+	struct check **checks;
+	const struct lvs_checker **confs; /* this generation's checker of each */
+	unsigned n_checks;
+	bool up;
+	uint32_t weight;
+};
+
+struct checkers {
+	sd_event *event;
+	const struct vigil_config *cfg;
+	const struct checkers_ops *ops;
+	void *data;
+	/* Checks by key: chained hash, power-of-two buckets. */
+	struct check **buckets;
+	size_t n_buckets, n_checks;
+	/* Real servers of the running generation, and an index by rs pointer
+	 * (open addressing; a real server belongs to one virtual server). */
+	struct rs_entry *entries;
+	size_t n_entries;
+	struct rs_entry **by_rs;
+	size_t by_rs_cap;
+	uint64_t spread_k; /* checks created so far: their spreading index */
+	void *tls_ctx;
+	struct script_runner *scripts;
+	uint64_t log_second;
+	unsigned log_count, log_suppressed;
+};
+
+/* The type that runs checkers of @t; NULL for BFD_CHECK (never run). */
+const struct check_type *check_type_of(enum lvs_checker_type t);
+
+/* A new check for @conf probing @rs (of @cfg), scheduled; takes @key's
+ * bytes. NULL on failure. A check whose type cannot set up stays down and
+ * idle. */
+struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
+			const struct lvs_checker *conf, const struct lvs_real_server *rs,
+			struct check_key *key);
+
+/* Stop its probe and free it. NULL is fine. */
+void check_free(struct check *ck);
+
+/* A real server's verdict from its checks' states and weights. */
+void entry_eval(const struct rs_entry *e, bool *up, uint32_t *weight);
+
+#endif

@@ -1,0 +1,306 @@
+/* Config generations: which checks a generation needs (found by key, so
+ * an unchanged check keeps its state, schedule and probe in flight), the
+ * real servers that use them, and the public entry points (checkers.h). */
+#include "build-config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkers/engine.h"
+#include "checkers/tls.h"
+#include "daemon/log.h"
+#include "lib/script.h"
+
+/* --- the check table --- */
+
+static struct check *table_find(const struct checkers *c, const struct check_key *k)
+{
+	if (!c->n_buckets)
+		return NULL;
+	for (struct check *ck = c->buckets[k->hash & (c->n_buckets - 1)]; ck; ck = ck->hnext)
+		if (ck->hash == k->hash && ck->key_len == k->len &&
+		    memcmp(ck->key, k->bytes, k->len) == 0)
+			return ck;
+	return NULL;
+}
+
+static int table_insert(struct checkers *c, struct check *ck)
+{
+	if (c->n_checks + 1 > c->n_buckets) {
+		size_t n = c->n_buckets ? c->n_buckets * 2 : 64;
+		struct check **b = calloc(n, sizeof(*b));
+
+		if (!b)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->n_buckets; i++)
+			for (struct check *x = c->buckets[i], *nx; x; x = nx) {
+				nx = x->hnext;
+				x->hnext = b[x->hash & (n - 1)];
+				b[x->hash & (n - 1)] = x;
+			}
+		free(c->buckets);
+		c->buckets = b;
+		c->n_buckets = n;
+	}
+	ck->hnext = c->buckets[ck->hash & (c->n_buckets - 1)];
+	c->buckets[ck->hash & (c->n_buckets - 1)] = ck;
+	c->n_checks++;
+	return 0;
+}
+
+/* --- applying a generation --- */
+
+static int check_add_user(struct check *ck, struct rs_entry *e)
+{
+	if (ck->n_users == ck->users_cap) {
+		unsigned cap = ck->users_cap ? ck->users_cap * 2 : 2;
+		struct rs_entry **u = realloc(ck->users, cap * sizeof(*u));
+
+		if (!u)
+			return -ENOMEM;
+		ck->users = u;
+		ck->users_cap = cap;
+	}
+	if (!ck->n_users || ck->users[ck->n_users - 1]->vs != e->vs)
+		ck->n_vs++;
+	ck->users[ck->n_users++] = e;
+	return 0;
+}
+
+static size_t rs_slot(const struct checkers *c, const struct lvs_real_server *rs)
+{
+	uint64_t h = (uint64_t)(uintptr_t)rs * UINT64_C(0x9E3779B97F4A7C15);
+
+	return (size_t)(h >> 32) & (c->by_rs_cap - 1);
+}
+
+static struct rs_entry *entry_find(const struct checkers *c, const struct lvs_real_server *rs)
+{
+	if (!c->by_rs_cap)
+		return NULL;
+	for (size_t i = rs_slot(c, rs);; i = (i + 1) & (c->by_rs_cap - 1)) {
+		if (!c->by_rs[i])
+			return NULL;
+		if (c->by_rs[i]->rs == rs)
+			return c->by_rs[i];
+	}
+}
+
+static void entries_free(struct rs_entry *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(entries[i].checks);
+		free(entries[i].confs);
+	}
+	free(entries);
+}
+
+/* The checks of one real server: found by key, or created. */
+static int entry_bind(struct checkers *c, const struct vigil_config *cfg, struct rs_entry *e)
+{
+	const struct lvs_real_server *rs = e->rs;
+
+	e->checks = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->checks));
+	e->confs = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->confs));
+	if (!e->checks || !e->confs)
+		return -ENOMEM;
+	for (const struct lvs_checker *conf = rs->checkers; conf; conf = conf->next) {
+		struct check_key key;
+		struct check *ck;
+
+		if (!check_type_of(conf->type))
+			continue;
+		if (check_key_build(cfg, rs, conf, &key) < 0)
+			return -ENOMEM;
+		ck = table_find(c, &key);
+		if (ck) {
+			check_key_free(&key);
+		} else {
+			ck = check_new(c, cfg, conf, rs, &key);
+			check_key_free(&key);
+			if (!ck || table_insert(c, ck) < 0) {
+				check_free(ck);
+				return -ENOMEM;
+			}
+		}
+		ck->seen = true;
+		ck->log_all_failures |=
+		    conf->log_all_failures || cfg->global.checker_log_all_failures;
+		if (check_add_user(ck, e) < 0)
+			return -ENOMEM;
+		e->confs[e->n_checks] = conf;
+		e->checks[e->n_checks++] = ck;
+	}
+	return 0;
+}
+
+static void table_drop_unseen(struct checkers *c)
+{
+	for (size_t i = 0; i < c->n_buckets; i++) {
+		struct check **pp = &c->buckets[i];
+
+		while (*pp) {
+			struct check *ck = *pp;
+
+			if (ck->seen) {
+				pp = &ck->hnext;
+				continue;
+			}
+			*pp = ck->hnext;
+			c->n_checks--;
+			check_free(ck);
+		}
+	}
+}
+
+static int engine_apply(struct checkers *c, const struct vigil_config *cfg)
+{
+	const struct lvs_conf *lvs = &cfg->lvs;
+	struct rs_entry *entries, **by_rs;
+	size_t n = 0, cap = 16, k = 0;
+	int r = 0;
+
+	for (const struct lvs_virtual_server *vs = lvs->virtual_servers; vs; vs = vs->next)
+		n += vs->n_real_servers;
+	while (cap < 2 * n)
+		cap *= 2;
+	entries = calloc(n ? n : 1, sizeof(*entries));
+	by_rs = calloc(cap, sizeof(*by_rs));
+	if (!entries || !by_rs) {
+		free(entries);
+		free(by_rs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < c->n_buckets; i++)
+		for (struct check *ck = c->buckets[i]; ck; ck = ck->hnext) {
+			ck->seen = false;
+			ck->n_users = ck->n_vs = 0;
+			ck->log_all_failures = false;
+		}
+	for (const struct lvs_virtual_server *vs = lvs->virtual_servers; vs && !r; vs = vs->next)
+		for (const struct lvs_real_server *rs = vs->real_servers; rs && !r; rs = rs->next) {
+			struct rs_entry *e = &entries[k++];
+
+			e->vs = vs;
+			e->rs = rs;
+			r = entry_bind(c, cfg, e);
+		}
+	if (r < 0) {
+		/* Leave the running generation as it was: the checks created
+		 * for @cfg are dropped, users rebuilt from the old entries. */
+		entries_free(entries, k);
+		free(by_rs);
+		for (size_t i = 0; i < c->n_buckets; i++)
+			for (struct check *ck = c->buckets[i]; ck; ck = ck->hnext) {
+				ck->seen = false;
+				ck->n_users = ck->n_vs = 0;
+			}
+		for (size_t i = 0; i < c->n_entries; i++)
+			for (unsigned j = 0; j < c->entries[i].n_checks; j++) {
+				c->entries[i].checks[j]->seen = true;
+				check_add_user(c->entries[i].checks[j], &c->entries[i]);
+			}
+		table_drop_unseen(c);
+		return r;
+	}
+	table_drop_unseen(c);
+	/* Kept checks move to the new generation (equal keys: equal values). */
+	for (size_t i = 0; i < n; i++)
+		for (unsigned j = 0; j < entries[i].n_checks; j++) {
+			entries[i].checks[j]->conf = entries[i].confs[j];
+			entries[i].checks[j]->cfg = cfg;
+		}
+	entries_free(c->entries, c->n_entries);
+	free(c->by_rs);
+	c->entries = entries;
+	c->n_entries = n;
+	c->by_rs = by_rs;
+	c->by_rs_cap = cap;
+	c->cfg = cfg;
+	for (size_t i = 0; i < n; i++) {
+		struct rs_entry *e = &entries[i];
+		size_t s = rs_slot(c, e->rs);
+
+		while (by_rs[s])
+			s = (s + 1) & (cap - 1);
+		by_rs[s] = e;
+		entry_eval(e, &e->up, &e->weight);
+	}
+	return 0;
+}
+
+int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct checkers_ops *ops,
+		 void *data, struct checkers **out)
+{
+	struct checkers *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	c->event = sd_event_ref(ev);
+	c->ops = ops;
+	c->data = data;
+	r = engine_apply(c, cfg);
+	if (r < 0) {
+		checkers_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+int checkers_reload(struct checkers *c, const struct vigil_config *next)
+{
+	return engine_apply(c, next);
+}
+
+void checkers_rs_status(const struct checkers *c, const struct lvs_virtual_server *vs,
+			const struct lvs_real_server *rs, bool *up, uint32_t *weight)
+{
+	const struct rs_entry *e = entry_find(c, rs);
+
+	if (!e) {
+		*up = !rs->alpha;
+		*weight = rs->weight;
+		return;
+	}
+	*up = e->up;
+	*weight = e->weight;
+}
+
+unsigned checkers_rs_sharing(const struct checkers *c, const struct lvs_virtual_server *vs,
+			     const struct lvs_real_server *rs)
+{
+	const struct rs_entry *e = entry_find(c, rs);
+	unsigned most = 1;
+
+	for (unsigned i = 0; e && i < e->n_checks; i++)
+		if (e->checks[i]->n_vs > most)
+			most = e->checks[i]->n_vs;
+	return most;
+}
+
+void checkers_counts(const struct checkers *c, size_t *n_checks, size_t *n_real_servers)
+{
+	*n_checks = c->n_checks;
+	*n_real_servers = c->n_entries;
+}
+
+void checkers_free(struct checkers *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_buckets; i++)
+		for (struct check *ck = c->buckets[i], *next; ck; ck = next) {
+			next = ck->hnext;
+			check_free(ck);
+		}
+	free(c->buckets);
+	entries_free(c->entries, c->n_entries);
+	free(c->by_rs);
+	tls_ctx_free(c->tls_ctx);
+	script_runner_free(c->scripts);
+	sd_event_unref(c->event);
+	free(c);
+}
