@@ -157,6 +157,24 @@ static void http_wait(struct check *ck, uint32_t events)
 		http_fail(ck, "cannot watch the socket: %s", strerror(-r));
 }
 
+/* Keep a good exchange's session for the next probe. We drop the
+ * connection without close_notify (it would cost a write and a wait), and
+ * OpenSSL marks the session of a connection freed that way as not
+ * resumable: declare the shutdown done so the session stays usable. */
+static void http_keep_session(SSL *ssl, struct http_priv *priv)
+{
+	SSL_SESSION *sess;
+
+	SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	sess = SSL_get1_session(ssl);
+	if (sess && SSL_SESSION_is_resumable(sess)) {
+		SSL_SESSION_free(priv->session);
+		priv->session = sess;
+	} else {
+		SSL_SESSION_free(sess);
+	}
+}
+
 static void http_judge(struct check *ck)
 {
 	struct http_probe *p = ck->probe;
@@ -193,16 +211,8 @@ static void http_judge(struct check *ck)
 			return;
 		}
 	}
-	if (p->ssl) {
-		SSL_SESSION *sess = SSL_get1_session(p->ssl);
-
-		if (sess && SSL_SESSION_is_resumable(sess)) {
-			SSL_SESSION_free(priv->session);
-			priv->session = sess;
-		} else {
-			SSL_SESSION_free(sess);
-		}
-	}
+	if (p->ssl)
+		http_keep_session(p->ssl, priv);
 	if (u->next) {
 		p->url_index++;
 		check_close(ck);
