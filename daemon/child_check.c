@@ -12,15 +12,131 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkers/checkers.h"
 #include "daemon/child.h"
 #include "ipvs/controller.h"
 #include "ipvs/desired.h"
 
+/* A virtual server's quorum, remembered across syncs and reloads (hysteresis
+ * needs the previous state). Known by a key string, not by pointer, since a
+ * reload brings new pointers. */
+struct vs_quorum {
+	const struct lvs_virtual_server *vs; /* of the running generation */
+	char key[96];
+	bool up;
+};
+
 struct check_state {
 	struct ipvs_ctl *ctl; /* NULL: the kernel has no IPVS */
+	struct checkers *checkers;
 	const struct vigil_config *cfg;
 	sd_event_source *defer;
+	struct vs_quorum *quorum; /* one per virtual server, sorted by vs pointer */
+	size_t nquorum;
 };
+
+static void vs_key(const struct lvs_virtual_server *vs, char *buf, size_t len)
+{
+	char a[VADDR_STRLEN];
+
+	if (vs->kind == LVS_VS_GROUP)
+		snprintf(buf, len, "group %s/%d", vs->group->name, vs->family);
+	else if (vs->kind == LVS_VS_FWMARK)
+		snprintf(buf, len, "fwmark %u/%d", vs->fwmark, vs->family);
+	else
+		snprintf(buf, len, "%s %s:%u", lvs_protocol_name(vs->protocol),
+			 vaddr_format(&vs->addr, a, sizeof(a)), vs->port);
+}
+
+static int quorum_by_ptr(const void *a, const void *b)
+{
+	const struct vs_quorum *x = a, *y = b;
+
+	return x->vs < y->vs ? -1 : x->vs > y->vs;
+}
+
+static int quorum_by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct vs_quorum *)a)->key, ((const struct vs_quorum *)b)->key);
+}
+
+static struct vs_quorum *quorum_find(const struct check_state *st,
+				     const struct lvs_virtual_server *vs)
+{
+	struct vs_quorum probe = { .vs = vs };
+
+	return bsearch(&probe, st->quorum, st->nquorum, sizeof(probe), quorum_by_ptr);
+}
+
+static struct ipvs_rs_status rs_status(const struct lvs_virtual_server *vs,
+				       const struct lvs_real_server *rs, void *data)
+{
+	struct check_state *st = data;
+	struct ipvs_rs_status r = { .up = !rs->alpha, .weight = rs->weight };
+
+	if (st->checkers)
+		checkers_rs_status(st->checkers, vs, rs, &r.up, &r.weight);
+	return r;
+}
+
+static bool quorum_up(const struct lvs_virtual_server *vs, void *data)
+{
+	const struct vs_quorum *q = quorum_find(data, vs);
+
+	return q ? q->up : true;
+}
+
+/* New quorum states for the running generation, carrying each virtual
+ * server's previous state over by key. */
+static int quorum_rebuild(struct check_state *st)
+{
+	const struct lvs_conf *l = &st->cfg->lvs;
+	struct vs_quorum *q = calloc(l->n_virtual_servers ? l->n_virtual_servers : 1, sizeof(*q));
+	struct ipvs_desired_source src = { .rs_status = rs_status, .data = st };
+	size_t n = 0;
+
+	if (!q)
+		return -ENOMEM;
+	qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_key);
+	for (const struct lvs_virtual_server *vs = l->virtual_servers; vs; vs = vs->next, n++) {
+		const struct vs_quorum *old;
+
+		q[n].vs = vs;
+		vs_key(vs, q[n].key, sizeof(q[n].key));
+		old = st->nquorum ? bsearch(&q[n], st->quorum, st->nquorum, sizeof(q[n]),
+					    quorum_by_key)
+				  : NULL;
+		/* a new virtual server starts from its current weight, no hysteresis */
+		q[n].up = old ? old->up
+			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
+	}
+	free(st->quorum);
+	qsort(q, n, sizeof(*q), quorum_by_ptr);
+	st->quorum = q;
+	st->nquorum = n;
+	return 0;
+}
+
+/* Apply keepalived's quorum rule to every virtual server; log changes. */
+static void quorum_update(struct check_state *st)
+{
+	struct ipvs_desired_source src = { .rs_status = rs_status, .data = st };
+
+	for (size_t i = 0; i < st->nquorum; i++) {
+		struct vs_quorum *q = &st->quorum[i];
+		uint64_t w = ipvs_desired_weight_up(q->vs, &src);
+		bool up = ipvs_quorum_next(q->vs, w, q->up);
+
+		if (up != q->up)
+			log_warn("virtual server %s: quorum %s (live weight %llu, quorum %u, "
+				 "hysteresis %u)%s",
+				 q->key, up ? "regained" : "lost", (unsigned long long)w,
+				 q->vs->quorum, q->vs->hysteresis,
+				 q->vs->sorry_server ? (up ? "; sorry server out" : "; sorry server in")
+						     : "");
+		q->up = up;
+	}
+}
 
 static void on_failed(void *data, const struct ipvs_op *op, int err)
 {
@@ -36,6 +152,7 @@ static void on_failed(void *data, const struct ipvs_op *op, int err)
 
 static int check_sync(struct check_state *st, bool read_kernel, char *text, size_t len)
 {
+	struct ipvs_desired_source src = { rs_status, quorum_up, st };
 	struct ipvs_table desired;
 	struct ipvs_ctl_stats stats;
 	int rc;
@@ -45,7 +162,8 @@ static int check_sync(struct check_state *st, bool read_kernel, char *text, size
 			 st->cfg->lvs.n_virtual_servers);
 		return 0;
 	}
-	rc = ipvs_desired_build(&st->cfg->lvs, NULL, &desired);
+	quorum_update(st);
+	rc = ipvs_desired_build(&st->cfg->lvs, &src, &desired);
 	if (rc == 0)
 		rc = ipvs_ctl_sync(st->ctl, &desired, read_kernel, &stats);
 	if (rc < 0) {
@@ -55,6 +173,15 @@ static int check_sync(struct check_state *st, bool read_kernel, char *text, size
 	snprintf(text, len, "%zu IPVS services, %zu destinations (%zu requests, %zu failed)",
 		 stats.services, stats.dests, stats.ops, stats.failed);
 	return 0;
+}
+
+static void on_rs_changed(void *data, const struct lvs_virtual_server *vs,
+			  const struct lvs_real_server *rs, bool up, uint32_t weight)
+{
+	struct check_state *st = data;
+
+	/* Coalesce: one sync per loop iteration, however many verdicts. */
+	sd_event_source_set_enabled(st->defer, SD_EVENT_ONESHOT);
 }
 
 static int on_defer(sd_event_source *s, void *data)
@@ -93,6 +220,8 @@ static int check_state_new(struct child *c, struct check_state **out)
 	return 0;
 }
 
+static const struct checkers_ops checkers_ops = { .rs_changed = on_rs_changed };
+
 static int child_check_apply(struct child *c, const struct vigil_config *next, char *text,
 			     size_t len)
 {
@@ -107,7 +236,18 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 		}
 		c->priv = st;
 	}
+	rc = st->checkers ? checkers_reload(st->checkers, next)
+			  : checkers_new(c->event, next, &checkers_ops, st, &st->checkers);
+	if (rc < 0) {
+		snprintf(text, len, "cannot start the health checks: %s", strerror(-rc));
+		return rc; /* the previous generation keeps running */
+	}
 	st->cfg = next;
+	rc = quorum_rebuild(st);
+	if (rc < 0) {
+		snprintf(text, len, "out of memory");
+		return rc;
+	}
 	/* Read the kernel on every new generation: adopts a matching table at
 	 * start-up and repairs what was changed behind our back. */
 	rc = check_sync(st, true, text, len);
@@ -130,6 +270,8 @@ static void child_check_stop(struct child *c)
 		log_info("leaving the IPVS table in place for the next checker process to adopt");
 	}
 	ipvs_ctl_free(st->ctl);
+	checkers_free(st->checkers);
+	free(st->quorum);
 	sd_event_source_unref(st->defer);
 	free(st);
 	c->priv = NULL;
