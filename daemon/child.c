@@ -175,6 +175,7 @@ void child_main(const struct child_desc *desc, const struct child_start *start)
 	    .sock = -1,
 	    .slots = start->slots,
 	    .slot = (int)start->slot,
+	    .ipvs_repair_s = start->ipvs_repair_s,
 	};
 	char text[MSG_TEXT_MAX + 1] = "";
 	int rc;

@@ -46,6 +46,7 @@ struct child_start {
 	uint64_t generation;
 	const struct vigil_config *cfg;
 	struct log_opts log; /* ident is replaced by the desc's */
+	unsigned ipvs_repair_s; /* checker child: repair period, 0 = never */
 };
 
 /* One child process's context. */
@@ -60,6 +61,7 @@ struct child {
 	const struct vigil_config *cfg;
 	void *priv; /* the subsystem's own state (later issues) */
 	bool shutdown; /* the parent asked for a clean shutdown */
+	unsigned ipvs_repair_s;
 };
 
 /* Run a child to the end and exit the process. Called in the child right

@@ -3,7 +3,11 @@
  *
  * Verdict changes are coalesced: each marks the table dirty and one deferred
  * event per loop iteration rebuilds the desired table and syncs it, so a
- * burst of verdicts costs one diff and one batch of requests.
+ * burst of verdicts costs one diff and one batch of requests. Neither they
+ * nor reloads read the kernel's table (a dump of a big table costs more
+ * than the change itself): the kernel is read at start-up, to adopt what is
+ * there, and every --ipvs-repair-interval seconds, to put back what was
+ * changed behind our back.
  */
 #include "build-config.h"
 
@@ -31,8 +35,11 @@ struct check_state {
 	struct checkers *checkers;
 	const struct vigil_config *cfg;
 	sd_event_source *defer;
+	sd_event_source *repair; /* NULL when repair is off */
+	uint64_t repair_usec;
 	struct vs_quorum *quorum; /* one per virtual server, sorted by vs pointer */
 	size_t nquorum;
+	size_t last_ops; /* requests the last sync sent */
 };
 
 static void vs_key(const struct lvs_virtual_server *vs, char *buf, size_t len)
@@ -172,6 +179,22 @@ static int check_sync(struct check_state *st, bool read_kernel, char *text, size
 	}
 	snprintf(text, len, "%zu IPVS services, %zu destinations (%zu requests, %zu failed)",
 		 stats.services, stats.dests, stats.ops, stats.failed);
+	st->last_ops = stats.ops;
+	return 0;
+}
+
+static int on_repair(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct check_state *st = data;
+	char text[256];
+	int rc;
+
+	rc = check_sync(st, true, text, sizeof(text));
+	if (rc < 0)
+		log_err("%s", text);
+	else if (st->last_ops)
+		log_warn("repaired the IPVS table: %s", text);
+	sd_event_source_set_time(s, usec + st->repair_usec);
 	return 0;
 }
 
@@ -216,6 +239,18 @@ static int check_state_new(struct child *c, struct check_state **out)
 		return rc;
 	}
 	sd_event_source_set_enabled(st->defer, SD_EVENT_OFF);
+	if (st->ctl && c->ipvs_repair_s) {
+		uint64_t now;
+
+		st->repair_usec = c->ipvs_repair_s * 1000000ULL;
+		sd_event_now(c->event, CLOCK_MONOTONIC, &now);
+		rc = sd_event_add_time(c->event, &st->repair, CLOCK_MONOTONIC,
+				       now + st->repair_usec, 0, on_repair, st);
+		if (rc < 0)
+			log_warn("no periodic IPVS repair: %s", strerror(-rc));
+		else
+			sd_event_source_set_enabled(st->repair, SD_EVENT_ON);
+	}
 	*out = st;
 	return 0;
 }
@@ -226,6 +261,7 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 			     size_t len)
 {
 	struct check_state *st = c->priv;
+	bool first = !st;
 	int rc;
 
 	if (!st) {
@@ -248,9 +284,9 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 		snprintf(text, len, "out of memory");
 		return rc;
 	}
-	/* Read the kernel on every new generation: adopts a matching table at
-	 * start-up and repairs what was changed behind our back. */
-	rc = check_sync(st, true, text, len);
+	/* Read the kernel at start-up only: a matching table is adopted, not
+	 * re-added. A reload diffs against what we applied. */
+	rc = check_sync(st, first, text, len);
 	if (rc == 0)
 		log_info("applied configuration: %s", text);
 	return rc;
@@ -273,6 +309,7 @@ static void child_check_stop(struct child *c)
 	checkers_free(st->checkers);
 	free(st->quorum);
 	sd_event_source_unref(st->defer);
+	sd_event_source_unref(st->repair);
 	free(st);
 	c->priv = NULL;
 }

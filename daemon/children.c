@@ -244,6 +244,7 @@ int child_proc_spawn(struct child_proc *c)
 		    .generation = g->generation,
 		    .cfg = g->cfg,
 		    .log = sup->opts->log,
+		    .ipvs_repair_s = sup->opts->ipvs_repair_s,
 		};
 
 		child_main(child_desc_of(c->kind), &start);

@@ -49,6 +49,10 @@ static void usage(FILE *out)
 		"  -r, --vrrp_pid=FILE        VRRP child pidfile (default /run/vigild_vrrp.pid)\n"
 		"  -c, --checkers_pid=FILE    checker child pidfile (default "
 		"/run/vigild_checkers.pid)\n"
+		"      --ipvs-repair-interval=SECONDS\n"
+		"                             read the kernel's IPVS table this often and put\n"
+		"                             back what was changed behind vigild's back\n"
+		"                             (default 30; 0: never)\n"
 		"  -t, --config-test[=FILE]   check the configuration and exit:\n"
 		"                             0 valid, %d errors, %d warnings that fail the test\n"
 		"                             (unknown keywords, script security, ...)\n"
@@ -81,6 +85,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	    {"vrrp_pid", required_argument, NULL, 'r'},
 	    {"checkers_pid", required_argument, NULL, 'c'},
 	    {"config-test", optional_argument, NULL, 't'},
+	    {"ipvs-repair-interval", required_argument, NULL, 'R'},
 	    {"version", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -92,6 +97,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 	o->vrrp_pidfile = "/run/vigild_vrrp.pid";
 	o->check_pidfile = "/run/vigild_checkers.pid";
 	o->log.ident = "vigild";
+	o->ipvs_repair_s = 30;
 	while ((ch = getopt_long(argc, argv, "f:PCnlDi:ep:r:c:t::vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -131,6 +137,18 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->config_test = true;
 			cl->test_file = optarg;
 			break;
+		case 'R': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || v > 86400) {
+				fprintf(stderr, "vigild: --ipvs-repair-interval: expected 0..86400 "
+						"seconds, got '%s'\n", optarg);
+				return -EINVAL;
+			}
+			o->ipvs_repair_s = (unsigned)v;
+			break;
+		}
 		case 'v':
 			printf("%s\n", PACKAGE_STRING);
 			exit(0);

@@ -27,6 +27,7 @@ struct vigild_opts {
 	const char *check_pidfile; /* -c */
 	bool run_vrrp, run_check;  /* -P / -C; both when neither is given */
 	bool dont_fork;		   /* -n */
+	unsigned ipvs_repair_s;	   /* --ipvs-repair-interval; 0 = never */
 	struct log_opts log;
 };
 
