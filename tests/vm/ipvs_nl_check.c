@@ -2,7 +2,9 @@
  * network namespace of its own). Prints TAP.
  *
  *   ipvs_nl_check            the checks below
- *   ipvs_nl_check load N M   program N services x M destinations, print the time
+ *   ipvs_nl_check load N M [BATCH]   program N services x M destinations in
+ *                                    requests of BATCH per sendmsg (default
+ *                                    128; 1 = synchronous), print the time
  */
 #include "build-config.h"
 
@@ -203,7 +205,7 @@ static void check_big(struct ipvs_nl *nl)
 	ipvs_table_free(&want);
 }
 
-static int load(size_t ns, size_t nd)
+static int load(size_t ns, size_t nd, unsigned batch)
 {
 	struct ipvs_table want, empty = { 0 };
 	struct ipvs_ops ops = { 0 };
@@ -214,6 +216,7 @@ static int load(size_t ns, size_t nd)
 	if (ipvs_nl_open(&nl) < 0 || build_big(ns, nd, &want) < 0)
 		return 1;
 	ipvs_diff(&want, &empty, NULL, NULL, &ops);
+	ipvs_nl_set_batch(nl, batch);
 	t0 = now_s();
 	failed = ipvs_nl_apply(nl, &ops, NULL);
 	t1 = now_s();
@@ -229,8 +232,9 @@ int main(int argc, char **argv)
 	struct ipvs_nl *nl;
 	int rc;
 
-	if (argc == 4 && strcmp(argv[1], "load") == 0)
-		return load(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10));
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "load") == 0)
+		return load(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10),
+			    argc == 5 ? (unsigned)strtoul(argv[4], NULL, 10) : 128);
 	rc = ipvs_nl_open(&nl);
 	tap(rc == 0, "open the IPVS family (%d)", rc);
 	if (rc)

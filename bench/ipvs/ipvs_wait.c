@@ -1,0 +1,134 @@
+/* ipvs_wait: time until the kernel's IPVS table holds what we expect.
+ *
+ *   ipvs_wait -s SERVICES -d DESTS [-i MS] [-t S] [-k] [-- COMMAND ARGS...]
+ *
+ * Polls /proc/net/ip_vs (cheap: no process per poll) every MS milliseconds
+ * (default 5), or 4x the time one read took when that is longer (reading a
+ * big table walks it in the kernel; polling must not slow down what it
+ * measures), until it lists at least SERVICES services and DESTS
+ * destinations, then prints "complete_ms=... min_dests=... polls=...". With
+ * a COMMAND, the clock starts just before it is forked and the command gets
+ * SIGTERM once the table is complete (its exit is awaited; a command that
+ * exits 0 before, like a loader, is fine: polling goes on); without one,
+ * the clock starts now. With -k the command is only a trigger (say `kill
+ * -HUP PID`): it may exit at once and is not signalled. min_dests is the
+ * fewest destinations seen after the first poll that saw any: a reload that
+ * flaps destinations shows up there. Exit 0 when complete, 1 on timeout.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Count service and destination lines of /proc/net/ip_vs. */
+static int count(long *svcs, long *dests)
+{
+	static char buf[1 << 20];
+	int fd = open("/proc/net/ip_vs", O_RDONLY | O_CLOEXEC);
+	int at_line_start = 1, line_no = 0;
+	ssize_t n;
+
+	*svcs = *dests = 0;
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (at_line_start) {
+				line_no++;
+				/* the first three lines are headers */
+				if (line_no > 3) {
+					if (buf[i] == ' ')
+						(*dests)++;
+					else
+						(*svcs)++;
+				}
+			}
+			at_line_start = buf[i] == '\n';
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long want_s = 0, want_d = 0, s = 0, d = 0, min_d = -1, polls = 0;
+	double interval = 5, timeout = 120, t0;
+	pid_t child = 0;
+	int opt, done = 0, trigger = 0, status;
+
+	while ((opt = getopt(argc, argv, "+s:d:i:t:k")) != -1) {
+		switch (opt) {
+		case 's': want_s = atol(optarg); break;
+		case 'd': want_d = atol(optarg); break;
+		case 'i': interval = atof(optarg); break;
+		case 't': timeout = atof(optarg); break;
+		case 'k': trigger = 1; break;
+		default:
+			fprintf(stderr, "usage: ipvs_wait -s N -d N [-i MS] [-t S] [-k] [-- CMD...]\n");
+			return 2;
+		}
+	}
+	t0 = now_ms();
+	if (optind < argc) {
+		child = fork();
+		if (child == 0) {
+			execvp(argv[optind], argv + optind);
+			perror(argv[optind]);
+			_exit(127);
+		}
+	}
+	while (now_ms() - t0 < timeout * 1e3) {
+		double r0 = now_ms(), wait_ms;
+		struct timespec ts;
+
+		if (count(&s, &d) < 0) {
+			perror("/proc/net/ip_vs");
+			break;
+		}
+		polls++;
+		if (d > 0 && (min_d < 0 || d < min_d))
+			min_d = d;
+		if (s >= want_s && d >= want_d) {
+			done = 1;
+			break;
+		}
+		if (child && trigger && waitpid(child, NULL, WNOHANG) == child) {
+			child = 0; /* the trigger did its job */
+		} else if (child && waitpid(child, &status, WNOHANG) == child) {
+			child = 0;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				fprintf(stderr, "ipvs_wait: the command failed before the table "
+						"was complete\n");
+				break;
+			}
+		}
+		wait_ms = 4 * (now_ms() - r0);
+		if (wait_ms < interval)
+			wait_ms = interval;
+		ts.tv_sec = (time_t)(wait_ms / 1e3);
+		ts.tv_nsec = (long)((wait_ms - ts.tv_sec * 1e3) * 1e6);
+		nanosleep(&ts, NULL);
+	}
+	printf("complete_ms=%.1f services=%ld dests=%ld min_dests=%ld polls=%ld%s\n",
+	       now_ms() - t0, s, d, min_d, polls, done ? "" : " TIMEOUT");
+	fflush(stdout);
+	if (child && !trigger) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	return done ? 0 : 1;
+}
