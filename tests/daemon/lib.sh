@@ -2,6 +2,12 @@
 # vigild started in the foreground with its own temp dir and pidfiles.
 # Only the processes a test started are ever signalled.
 
+# As root, run the whole test in a network namespace of its own: the VRRP
+# child is real and would otherwise add the test config's VIP to the host.
+if [ "$(id -u)" = 0 ] && [ -z "${VIGIL_TEST_NETNS:-}" ] && command -v unshare >/dev/null; then
+	VIGIL_TEST_NETNS=1 exec unshare --net -- sh -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
+
 T=$(mktemp -d /tmp/vigild-test.XXXXXX) || exit 1
 : >"$T/log"
 VIGILD=${VIGILD:-${top_builddir:-.}/vigild}
