@@ -120,6 +120,13 @@ struct script_run;
  * (no callbacks). */
 int script_runner_new(sd_event *event, struct script_runner **out);
 void script_runner_free(struct script_runner *r);
+/* Block for up to @timeout_us while runs are unfinished, reaping (and
+ * calling back) those that exit; returns how many are still running. For
+ * a process that is stopping: scripts started after its event loop
+ * finished (notify_stop) are reaped only here, and script_runner_free()
+ * kills whatever is left. */
+unsigned script_runner_wait(struct script_runner *r, uint64_t timeout_us);
+
 /* Runs started and not finished. */
 unsigned script_runner_active(const struct script_runner *r);
 

@@ -157,9 +157,10 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *data)
 	return 0;
 }
 
-static int on_child(sd_event_source *s, const siginfo_t *si, void *data)
+/* @si: the exited child's waitid() report. Calls the callback and frees
+ * the run. */
+static void run_finish(struct script_run *run, const siginfo_t *si)
 {
-	struct script_run *run = data;
 	struct script_result res = { .pid = run->pid, .timed_out = run->timed_out };
 	struct child_report rep;
 
@@ -170,11 +171,9 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *data)
 	case CLD_KILLED:
 		res.status = si->si_status & 0x7f;
 		break;
-	case CLD_DUMPED:
+	default: /* CLD_DUMPED */
 		res.status = (si->si_status & 0x7f) | 0x80;
 		break;
-	default:
-		return 0; /* stopped/continued: not watched */
 	}
 	/* The leader is still a zombie here (sd-event reaps it after we
 	 * return), so its pid cannot name another group yet: finish off
@@ -190,6 +189,14 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *data)
 	if (run->done)
 		run->done(run->data, &res);
 	run_unlink_free(run);
+}
+
+static int on_child(sd_event_source *s, const siginfo_t *si, void *data)
+{
+	(void)s;
+	if (si->si_code != CLD_EXITED && si->si_code != CLD_KILLED && si->si_code != CLD_DUMPED)
+		return 0; /* stopped/continued: not watched */
+	run_finish(data, si);
 	return 0;
 }
 
@@ -212,6 +219,32 @@ void script_runner_free(struct script_runner *r)
 		script_run_cancel(r->runs);
 	sd_event_unref(r->event);
 	free(r);
+}
+
+unsigned script_runner_wait(struct script_runner *r, uint64_t timeout_us)
+{
+	uint64_t deadline = now_us() + timeout_us;
+	const struct timespec pause = { 0, 5 * 1000 * 1000 };
+
+	if (!r)
+		return 0;
+	for (;;) {
+		struct script_run *run = r->runs;
+
+		while (run) {
+			struct script_run *next = run->next;
+			siginfo_t si = { 0 };
+
+			/* Reaps it: on_child will not see it (its source goes
+			 * with the run). */
+			if (waitid(P_PID, (id_t)run->pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid)
+				run_finish(run, &si);
+			run = next;
+		}
+		if (!r->runs || now_us() >= deadline)
+			return r->n_runs;
+		nanosleep(&pause, NULL);
+	}
 }
 
 unsigned script_runner_active(const struct script_runner *r)
@@ -299,8 +332,13 @@ int script_run(struct script_runner *r, const struct script_cmd *cmd, const char
 	r->runs = run;
 	r->n_runs++;
 
-	rc = sd_event_add_child(r->event, &run->child, pid, WEXITED, on_child, run);
-	if (rc >= 0 && opts->timeout_us)
+	/* After the loop has finished (a daemon stopping: notify_stop) no
+	 * source can be added; script_runner_wait() reaps the run instead. */
+	if (sd_event_get_state(r->event) == SD_EVENT_FINISHED)
+		rc = 0;
+	else
+		rc = sd_event_add_child(r->event, &run->child, pid, WEXITED, on_child, run);
+	if (rc >= 0 && run->child && opts->timeout_us)
 		rc = sd_event_add_time_relative(r->event, &run->timer, CLOCK_MONOTONIC,
 						opts->timeout_us, 1000, on_timeout, run);
 	if (rc < 0) {

@@ -60,6 +60,7 @@ static unsigned become_master(struct vrrp_fsm *f, const struct vrrp_fsm_params *
 {
 	f->master_down_at = 0;
 	f->preempt_at = 0;
+	f->want_master = false;
 	f->adver_at = now + p->advert_int_cs * CS_US;
 	return VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | set_state(f, VRRP_STATE_MASTER);
 }
@@ -70,6 +71,7 @@ static unsigned become_backup(struct vrrp_fsm *f, const struct vrrp_fsm_params *
 	unsigned acts = f->state == VRRP_STATE_MASTER ? VRRP_ACT_DEL_VIPS : 0;
 
 	f->adver_at = 0;
+	f->want_master = false;
 	f->master_adver_int_cs = master_int_cs;
 	f->master_down_at = now + vrrp_master_down_us(f, p);
 	return acts | set_state(f, VRRP_STATE_BACKUP);
@@ -90,6 +92,8 @@ static unsigned on_startup(struct vrrp_fsm *f, const struct vrrp_fsm_params *p, 
 {
 	unsigned acts;
 
+	if (p->hold)
+		return 0; /* stays in INIT until tracking has a verdict */
 	if (p->priority == PRIO_OWNER)
 		return become_master(f, p, now);
 	acts = become_backup(f, p, now, p->advert_int_cs);
@@ -124,6 +128,7 @@ static unsigned backup_advert(struct vrrp_fsm *f, const struct vrrp_fsm_params *
 	} else {
 		f->preempt_at = 0;
 	}
+	f->want_master = false; /* a master we accept is there */
 	f->master_adver_int_cs = interval;
 	f->master_down_at = now + vrrp_master_down_us(f, p);
 	return 0;
@@ -146,8 +151,16 @@ static unsigned master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_params *
 
 static unsigned on_timer(struct vrrp_fsm *f, const struct vrrp_fsm_params *p, uint64_t now)
 {
-	if (f->state == VRRP_STATE_BACKUP && f->master_down_at && now >= f->master_down_at)
-		return become_master(f, p, now);
+	if (f->state == VRRP_STATE_BACKUP && f->master_down_at && now >= f->master_down_at) {
+		if (!p->sync_member)
+			return become_master(f, p, now);
+		/* keepalived's vrrp_sync_can_goto_master(): prefer backup to
+		 * thrashing; ask again after another Master_Down_Interval
+		 * unless the group moves us first. */
+		f->want_master = true;
+		f->master_down_at = now + vrrp_master_down_us(f, p);
+		return VRRP_ACT_WANT_MASTER;
+	}
 	if (f->state == VRRP_STATE_MASTER && f->adver_at && now >= f->adver_at) {
 		/* Keep the cadence: the next deadline follows the previous one,
 		 * unless we fell more than an interval behind. */
@@ -168,6 +181,7 @@ static unsigned on_shutdown(struct vrrp_fsm *f)
 	if (f->state == VRRP_STATE_MASTER)
 		acts = VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS;
 	f->adver_at = f->master_down_at = f->preempt_at = 0;
+	f->want_master = false;
 	return acts | set_state(f, VRRP_STATE_INIT);
 }
 
@@ -178,6 +192,7 @@ static unsigned on_fault(struct vrrp_fsm *f)
 	if (f->state == VRRP_STATE_MASTER)
 		acts = VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS;
 	f->adver_at = f->master_down_at = f->preempt_at = 0;
+	f->want_master = false;
 	return acts | set_state(f, VRRP_STATE_FAULT);
 }
 
@@ -216,6 +231,10 @@ unsigned vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_fsm_params *p,
 		if (f->state == VRRP_STATE_BACKUP && p->priority == PRIO_OWNER)
 			return become_master(f, p, now);
 		return 0;
+	case VRRP_EV_SYNC_MASTER:
+		return f->state == VRRP_STATE_BACKUP ? become_master(f, p, now) : 0;
+	case VRRP_EV_SYNC_BACKUP:
+		return f->state == VRRP_STATE_MASTER ? become_backup(f, p, now, p->advert_int_cs) : 0;
 	}
 	return 0;
 }

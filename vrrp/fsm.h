@@ -32,6 +32,8 @@ enum vrrp_event_type {
 	VRRP_EV_FAULT,       /* tracked interface down, track script failed... */
 	VRRP_EV_FAULT_CLEAR,
 	VRRP_EV_PRIORITY,    /* params.priority changed (tracking weights, reload) */
+	VRRP_EV_SYNC_MASTER, /* the sync group moves every member to MASTER */
+	VRRP_EV_SYNC_BACKUP, /* a sync group member left MASTER: follow it */
 };
 
 struct vrrp_event {
@@ -51,6 +53,14 @@ struct vrrp_fsm_params {
 	uint64_t preempt_delay_us;
 	bool start_master;       /* "state MASTER": claim mastership at once on startup */
 	struct vaddr primary;    /* our primary address, for equal-priority ties */
+	/* Tracking has no verdict yet (a weight-0 vrrp_script that has not
+	 * reported): stay in INIT, as keepalived does while num_script_init
+	 * is not zero. */
+	bool hold;
+	/* A vrrp_sync_group member: when its Master_Down_Timer fires it only
+	 * asks (VRRP_ACT_WANT_MASTER) and waits for VRRP_EV_SYNC_MASTER, so
+	 * the members become master together or not at all. */
+	bool sync_member;
 };
 
 enum vrrp_action {
@@ -59,6 +69,7 @@ enum vrrp_action {
 	VRRP_ACT_ADD_VIPS = 1 << 2,    /* and announce them (GARP / NA) */
 	VRRP_ACT_DEL_VIPS = 1 << 3,
 	VRRP_ACT_STATE = 1 << 4,       /* the state changed: notify */
+	VRRP_ACT_WANT_MASTER = 1 << 5, /* sync member ready to be master: ask the group */
 };
 
 struct vrrp_fsm {
@@ -67,6 +78,7 @@ struct vrrp_fsm {
 	uint64_t master_down_at;      /* 0 = not armed */
 	uint64_t adver_at;            /* 0 = not armed */
 	uint64_t preempt_at;          /* preempt_delay: may preempt from then on; 0 = unset */
+	bool want_master;             /* sync member: our timer fired, waiting for the group */
 };
 
 void vrrp_fsm_init(struct vrrp_fsm *f);

@@ -12,6 +12,7 @@
 #include "vrrp/link.h"
 #include "vrrp/plan.h"
 #include "vrrp/socket.h"
+#include "vrrp/sync.h"
 #include "vrrp/vrrp_internal.h"
 
 #define CS_US 10000u               /* microseconds per centisecond */
@@ -53,6 +54,33 @@ static uint8_t effective_priority(const struct vrrp_instance *inst)
 	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
 }
 
+bool vrrp_instance_own_fault(const struct vrrp_instance *inst)
+{
+	return inst->fault_setup || inst->fault_tracked;
+}
+
+bool vrrp_instance_own_hold(const struct vrrp_instance *inst)
+{
+	return inst->hold_tracked;
+}
+
+bool vrrp_instance_wants_master(const struct vrrp_instance *inst)
+{
+	return inst->fsm.want_master;
+}
+
+/* keepalived: one member in FAULT puts its whole sync group in FAULT, and
+ * one member waiting for its scripts holds the whole group in INIT. */
+static bool effective_fault(const struct vrrp_instance *inst)
+{
+	return inst->sync ? vrrp_sync_fault(inst->sync) : vrrp_instance_own_fault(inst);
+}
+
+static bool effective_hold(const struct vrrp_instance *inst)
+{
+	return inst->sync ? vrrp_sync_hold(inst->sync) : vrrp_instance_own_hold(inst);
+}
+
 static void fill_params(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
@@ -65,6 +93,8 @@ static void fill_params(struct vrrp_instance *inst)
 	p->preempt_delay_us = c->preempt_delay_us;
 	p->start_master = c->state == VRRP_INIT_MASTER;
 	p->primary = inst->src;
+	p->hold = effective_hold(inst);
+	p->sync_member = inst->sync != NULL;
 }
 
 /* The addresses our adverts list: the VIPs of the instance's family
@@ -257,9 +287,14 @@ static void report_state(struct vrrp_instance *inst, enum vrrp_state prev, const
 		 vrrp_state_name(s), why ? ": " : "", why ? why : "", inst->params.priority);
 	if (inst->v->hooks.state_changed)
 		inst->v->hooks.state_changed(inst->v->hooks.data, inst, s);
-	if (s != VRRP_STATE_INIT)
-		vrrp_notify_run(inst->v->scripts, &inst->notify, inst->conf->name,
+	if (s != VRRP_STATE_INIT) {
+		vrrp_notify_run(inst->v->scripts, &inst->notify, false, inst->conf->name,
 				vrrp_state_name(s), inst->params.priority);
+		vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name, vrrp_state_name(s),
+				 inst->params.priority);
+	}
+	if (inst->sync)
+		vrrp_sync_member_changed(inst->sync, inst, prev);
 }
 
 /* Carry out what the fsm returned, in the order instance.h describes. */
@@ -280,6 +315,8 @@ static void run_actions(struct vrrp_instance *inst, unsigned acts, enum vrrp_sta
 	}
 	if (acts & VRRP_ACT_STATE)
 		report_state(inst, prev, why);
+	if ((acts & VRRP_ACT_WANT_MASTER) && inst->sync)
+		vrrp_sync_want_master(inst->sync, inst);
 }
 
 static void rearm(struct vrrp_instance *inst)
@@ -344,23 +381,53 @@ static int setup(struct vrrp_instance *inst)
 	return 0;
 }
 
-static void begin(struct vrrp_instance *inst)
+static void begin(struct vrrp_instance *inst, const char *why)
 {
-	const struct vrrp_event ev = {.type = inst->fault_tracked ? VRRP_EV_FAULT : VRRP_EV_STARTUP};
+	const struct vrrp_event ev = {.type = VRRP_EV_STARTUP};
 
 	fill_params(inst);
 	/* A previous run killed while master may have left our VIPs behind;
 	 * as a backup we must not hold them. */
-	if (!inst->fault_tracked && inst->params.priority != VRRP_PRIO_OWNER &&
-	    !inst->params.start_master)
+	if (inst->params.priority != VRRP_PRIO_OWNER && !inst->params.start_master)
 		vips_set(inst, false);
-	step(inst, &ev, "starting");
+	step(inst, &ev, why);
+}
+
+/* Bring the state in line with the verdict: FAULT while the instance or a
+ * member of its sync group is faulty; out of FAULT (to INIT when held,
+ * else BACKUP, or MASTER for an owner) when none is; out of INIT once no
+ * script holds it. */
+void vrrp_instance_update(struct vrrp_instance *inst, const char *why)
+{
+	const struct vrrp_event fault = {.type = VRRP_EV_FAULT};
+	const struct vrrp_event clear = {.type = VRRP_EV_FAULT_CLEAR};
+
+	if (!inst->started)
+		return;
+	fill_params(inst);
+	if (effective_fault(inst)) {
+		if (inst->fsm.state != VRRP_STATE_FAULT)
+			step(inst, &fault, why);
+		return;
+	}
+	if (inst->fsm.state == VRRP_STATE_FAULT)
+		step(inst, &clear, why);
+	else if (inst->fsm.state == VRRP_STATE_INIT && !inst->params.hold)
+		begin(inst, why);
+}
+
+/* The instance's own verdict changed: its sync group decides for all. */
+static void changed(struct vrrp_instance *inst, const char *why)
+{
+	if (inst->sync)
+		vrrp_sync_refresh(inst->sync, why);
+	else
+		vrrp_instance_update(inst, why);
 }
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *data)
 {
 	struct vrrp_instance *inst = data;
-	const struct vrrp_event ev = {.type = VRRP_EV_FAULT_CLEAR};
 
 	(void)usec;
 	if (setup(inst) < 0) {
@@ -372,37 +439,37 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *data)
 		 inst->conf->interface ? inst->conf->interface : "-");
 	inst->fault_setup = false;
 	sd_event_source_set_enabled(s, SD_EVENT_OFF);
-	if (inst->fault_tracked)
-		return 0;
-	fill_params(inst);
-	step(inst, &ev, "interface usable");
+	changed(inst, "interface usable");
 	return 0;
 }
 
 static void setup_failed(struct vrrp_instance *inst, int rc)
 {
-	const struct vrrp_event ev = {.type = VRRP_EV_FAULT};
 	char why[128];
 
 	inst->fault_setup = true;
 	snprintf(why, sizeof(why), "cannot use interface %s: %s",
 		 inst->conf->interface ? inst->conf->interface : "-", strerror(-rc));
-	step(inst, &ev, why);
+	changed(inst, why);
 	if (!inst->retry &&
 	    sd_event_add_time_relative(inst->v->event, &inst->retry, CLOCK_MONOTONIC,
 				       SETUP_RETRY_US, 0, on_retry, inst) < 0)
 		log_err("(%s) cannot schedule a retry", inst->conf->name);
+	else if (inst->retry)
+		sd_event_source_set_enabled(inst->retry, SD_EVENT_ONESHOT);
 }
 
 void vrrp_instance_start(struct vrrp_instance *inst)
 {
-	int rc = setup(inst);
+	int rc;
 
+	inst->started = true;
+	rc = setup(inst);
 	if (rc < 0) {
 		setup_failed(inst, rc);
 		return;
 	}
-	begin(inst);
+	changed(inst, inst->hold_tracked ? "waiting for track scripts" : "starting");
 }
 
 void vrrp_instance_shutdown(struct vrrp_instance *inst)
@@ -416,6 +483,14 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 	if (inst->retry)
 		sd_event_source_set_enabled(inst->retry, SD_EVENT_OFF);
 	vrrp_link_detach(inst->v, inst);
+	inst->started = false;
+}
+
+void vrrp_instance_notify_stop(struct vrrp_instance *inst)
+{
+	vrrp_notify_run(inst->v->scripts, &inst->notify, false, inst->conf->name, "STOP",
+			inst->params.priority);
+	vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name, "STOP", inst->params.priority);
 }
 
 /* --- receiving -------------------------------------------------------- */
@@ -558,18 +633,54 @@ void vrrp_instance_set_priority_offset(struct vrrp_instance *inst, int delta)
 
 	inst->priority_offset = delta;
 	inst->params.priority = effective_priority(inst);
-	if (inst->params.priority != before)
-		step(inst, &ev, "priority changed");
+	if (inst->params.priority == before || !inst->started)
+		return;
+	step(inst, &ev, "priority changed");
+	if (inst->conf->notify_priority_changes &&
+	    (inst->fsm.state == VRRP_STATE_MASTER || inst->fsm.state == VRRP_STATE_BACKUP))
+		vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name,
+				 inst->fsm.state == VRRP_STATE_MASTER ? "MASTER_PRIORITY"
+								     : "BACKUP_PRIORITY",
+				 inst->params.priority);
 }
 
 void vrrp_instance_set_fault(struct vrrp_instance *inst, bool fault)
 {
-	const struct vrrp_event on = {.type = VRRP_EV_FAULT};
-	const struct vrrp_event off = {.type = VRRP_EV_FAULT_CLEAR};
-
+	if (inst->fault_tracked == fault)
+		return;
 	inst->fault_tracked = fault;
-	if (fault)
-		step(inst, &on, "tracking reports a fault");
-	else if (!inst->fault_setup && inst->fsm.state == VRRP_STATE_FAULT)
-		step(inst, &off, "tracking fault cleared");
+	changed(inst, fault ? "tracking reports a fault" : "tracking fault cleared");
+}
+
+void vrrp_instance_set_hold(struct vrrp_instance *inst, bool hold)
+{
+	if (inst->hold_tracked == hold)
+		return;
+	inst->hold_tracked = hold;
+	changed(inst, hold ? "waiting for track scripts" : "track scripts reported");
+}
+
+void vrrp_instance_set_tracking(struct vrrp_instance *inst, int delta, bool fault, bool hold)
+{
+	const char *why;
+
+	vrrp_instance_set_priority_offset(inst, delta);
+	if (inst->fault_tracked == fault && inst->hold_tracked == hold)
+		return;
+	why = fault ? "tracking reports a fault"
+	      : hold ? "waiting for track scripts"
+	      : inst->fault_tracked ? "tracking fault cleared"
+				    : "track scripts reported";
+	inst->fault_tracked = fault;
+	inst->hold_tracked = hold;
+	changed(inst, why);
+}
+
+void vrrp_instance_sync_event(struct vrrp_instance *inst, enum vrrp_event_type type,
+			      const char *why)
+{
+	const struct vrrp_event ev = {.type = type};
+
+	fill_params(inst);
+	step(inst, &ev, why);
 }

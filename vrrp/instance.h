@@ -24,6 +24,7 @@
 
 struct vrrp;
 struct vrrp_link;
+struct vrrp_sync;
 
 /* Adverts dropped for reasons the packet codec does not know. */
 enum vrrp_drop {
@@ -58,8 +59,11 @@ struct vrrp_instance {
 	struct vrrp_fsm_params params;
 	int priority_offset;             /* from tracking */
 	bool fault_tracked;              /* tracking says FAULT */
+	bool hold_tracked;               /* a weight-0 script has no verdict yet */
 	bool fault_setup;                /* no interface / socket yet */
+	bool started;                    /* vrrp_instance_start() was called */
 	bool vips_installed;
+	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
 
 	struct vaddr src;                /* what our adverts come from */
 	struct vaddr *adv_vips;          /* the addresses our adverts list */
@@ -94,9 +98,31 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst);
 void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next);
 
 /* Hooks for tracking. The effective priority is the configured one plus
- * @delta, kept within 1..254; an address owner (255) stays 255. */
+ * @delta, kept within 1..254; an address owner (255) stays 255; a change
+ * is VRRP_EV_PRIORITY (a master advertises it at once). @fault puts the
+ * instance (and its sync group) in FAULT; @hold keeps a not yet running
+ * instance (and its sync group) in INIT. Before vrrp_instance_start() they
+ * are only recorded. */
 void vrrp_instance_set_priority_offset(struct vrrp_instance *inst, int delta);
 void vrrp_instance_set_fault(struct vrrp_instance *inst, bool fault);
+void vrrp_instance_set_hold(struct vrrp_instance *inst, bool hold);
+/* All three at once, so that a first verdict of "down" goes from INIT
+ * straight to FAULT, not through BACKUP. */
+void vrrp_instance_set_tracking(struct vrrp_instance *inst, int delta, bool fault, bool hold);
+
+/* For vrrp/sync.c: what the instance itself says (tracking, setup), and
+ * bring its state in line with its own and its group's verdict. */
+bool vrrp_instance_own_fault(const struct vrrp_instance *inst);
+bool vrrp_instance_own_hold(const struct vrrp_instance *inst);
+void vrrp_instance_update(struct vrrp_instance *inst, const char *why);
+/* Feed VRRP_EV_SYNC_MASTER / VRRP_EV_SYNC_BACKUP. */
+void vrrp_instance_sync_event(struct vrrp_instance *inst, enum vrrp_event_type type,
+			      const char *why);
+bool vrrp_instance_wants_master(const struct vrrp_instance *inst);
+
+/* At daemon stop, after vrrp_instance_shutdown(): notify_stop, notify
+ * INSTANCE name STOP priority, and the notify FIFOs. */
+void vrrp_instance_notify_stop(struct vrrp_instance *inst);
 
 const char *vrrp_instance_name(const struct vrrp_instance *inst);
 enum vrrp_state vrrp_instance_state(const struct vrrp_instance *inst);

@@ -45,6 +45,7 @@ void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *se
 	prepare_one(&n->master, set->master, name, "notify_master", secure);
 	prepare_one(&n->backup, set->backup, name, "notify_backup", secure);
 	prepare_one(&n->fault, set->fault, name, "notify_fault", secure);
+	prepare_one(&n->stop, set->stop, name, "notify_stop", secure);
 	prepare_one(&n->any, set->any, name, "notify", secure);
 }
 
@@ -53,6 +54,7 @@ void vrrp_notify_clear(struct vrrp_notify *n)
 	script_argv_free(n->master.argv);
 	script_argv_free(n->backup.argv);
 	script_argv_free(n->fault.argv);
+	script_argv_free(n->stop.argv);
 	script_argv_free(n->any.argv);
 	memset(n, 0, sizeof(*n));
 }
@@ -74,11 +76,11 @@ static void start(struct script_runner *r, const struct vrrp_notify_cmd *c, cons
 		log_err("(%s) cannot start %s: %s", name, c->argv[0], strerror(-rc));
 }
 
-void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, const char *name,
-		     const char *state, uint8_t priority)
+void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool group,
+		     const char *name, const char *state, uint8_t priority)
 {
 	char prio[4];
-	const char *const extra[] = {"INSTANCE", name, state, prio, NULL};
+	const char *const extra[] = {group ? "GROUP" : "INSTANCE", name, state, prio, NULL};
 
 	if (strcmp(state, "MASTER") == 0)
 		start(r, &n->master, name, NULL);
@@ -86,6 +88,8 @@ void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, const
 		start(r, &n->backup, name, NULL);
 	else if (strcmp(state, "FAULT") == 0)
 		start(r, &n->fault, name, NULL);
+	else if (strcmp(state, "STOP") == 0)
+		start(r, &n->stop, name, NULL);
 	snprintf(prio, sizeof(prio), "%u", priority);
 	start(r, &n->any, name, extra);
 }

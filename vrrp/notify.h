@@ -1,5 +1,6 @@
-/* notify_master / notify_backup / notify_fault / notify (keepalived.conf(5)):
- * the commands an instance runs when it changes state, prepared once per
+/* notify_master / notify_backup / notify_fault / notify_stop / notify
+ * (keepalived.conf(5)): the commands an instance or a sync group runs when
+ * it changes state, prepared once per
  * configuration (split, identity resolved, enable_script_security checked)
  * and started asynchronously through lib/script.h, never waited for.
  */
@@ -18,19 +19,20 @@ struct vrrp_notify_cmd {
 };
 
 struct vrrp_notify {
-	struct vrrp_notify_cmd master, backup, fault, any;
+	struct vrrp_notify_cmd master, backup, fault, stop, any;
 };
 
-/* Prepare @set's commands for instance @name. A command that cannot be
+/* Prepare @set's commands for instance (or sync group) @name. A command that cannot be
  * split, whose user does not exist, or that enable_script_security
  * (@secure) refuses is logged and left out, as keepalived disables it. */
 void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *set,
 			 const char *name, bool secure);
 void vrrp_notify_clear(struct vrrp_notify *n);
 
-/* Start the command for @state ("MASTER", "BACKUP", "FAULT") and the
- * generic one with keepalived's arguments: INSTANCE NAME STATE PRIORITY. */
-void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, const char *name,
-		     const char *state, uint8_t priority);
+/* Start the command for @state ("MASTER", "BACKUP", "FAULT", "STOP"),
+ * then the generic one with keepalived's arguments: INSTANCE|GROUP NAME
+ * STATE PRIORITY (keepalived passes 0 for a group). */
+void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool group,
+		     const char *name, const char *state, uint8_t priority);
 
 #endif

@@ -14,7 +14,12 @@
 #include "vrrp/instance.h"
 #include "vrrp/ndisc.h"
 #include "vrrp/plan.h"
+#include "vrrp/sync.h"
+#include "vrrp/track.h"
 #include "vrrp/vrrp_internal.h"
+
+/* keepalived gives notify_stop scripts one second (TIMER_HZ) at shutdown. */
+#define STOP_SCRIPTS_WAIT_US 1000000u
 
 uint64_t vrrp_now_us(void)
 {
@@ -32,6 +37,7 @@ int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
 	if (!v)
 		return -ENOMEM;
 	v->event = sd_event_ref(event);
+	vrrp_fifos_init(&v->fifos);
 	if (hooks)
 		v->hooks = *hooks;
 	/* Without privileges these fail; instances then report what they
@@ -51,8 +57,8 @@ int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
 			 strerror(-v->ndisc_fd));
 	rc = script_runner_new(event, &v->scripts);
 	if (rc < 0) {
-		log_warn("no script runner: notify scripts will not run: %s", strerror(-rc));
-		v->scripts = NULL;
+		vrrp_free(v);
+		return rc;
 	}
 	*out = v;
 	return 0;
@@ -68,6 +74,14 @@ void vrrp_free(struct vrrp *v)
 		v->instances = i->next;
 		vrrp_instance_free(i);
 	}
+	while (v->syncs) {
+		struct vrrp_sync *s = v->syncs;
+
+		v->syncs = s->next;
+		vrrp_sync_free(s);
+	}
+	vrrp_tracker_free(v->tracker);
+	vrrp_fifos_close(&v->fifos);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
 	if (v->garp_fd >= 0)
@@ -140,17 +154,103 @@ static struct vrrp_instance *find_in(struct vrrp_instance *list, const char *nam
 	return NULL;
 }
 
+/* --- tracking ------------------------------------------------------------ */
+
+static void track_apply(struct vrrp *v, struct vrrp_instance *inst)
+{
+	struct vrrp_prio_result r = vrrp_tracker_eval(v->tracker, inst->conf);
+
+	vrrp_instance_set_tracking(inst, r.offset, r.fault, r.n_unknown > 0);
+}
+
+static void on_track_changed(void *owner, enum vrrp_track_kind kind, const char *name)
+{
+	struct vrrp *v = owner;
+
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		if (vrrp_tracker_tracks(v->tracker, i->conf, kind, name))
+			track_apply(v, i);
+}
+
+static const struct vrrp_tracker_ops track_ops = {.changed = on_track_changed};
+
+/* --- sync groups ---------------------------------------------------------- */
+
+static struct vrrp_sync *sync_by_name(struct vrrp_sync *list, const char *name)
+{
+	for (; list; list = list->next)
+		if (!strcmp(list->conf->name, name))
+			return list;
+	return NULL;
+}
+
+/* @next's groups, each keeping the state of its namesake in v->syncs. */
+static int syncs_new(struct vrrp *v, const struct vigil_config *next, struct vrrp_sync **out)
+{
+	struct vrrp_sync *list = NULL, **tail = &list;
+
+	for (const struct vrrp_sync_group_conf *g = next->vrrp.sync_groups; g; g = g->next) {
+		struct vrrp_sync *s = vrrp_sync_new(v, g, sync_by_name(v->syncs, g->name));
+
+		if (!s) {
+			while (list) {
+				s = list;
+				list = s->next;
+				vrrp_sync_free(s);
+			}
+			return -ENOMEM;
+		}
+		*tail = s;
+		tail = &s->next;
+	}
+	*out = list;
+	return 0;
+}
+
+static void syncs_link(struct vrrp *v)
+{
+	for (struct vrrp_sync *s = v->syncs; s; s = s->next)
+		for (const struct vrrp_name_ref *m = s->conf->members; m; m = m->next) {
+			struct vrrp_instance *i = find_in(v->instances, m->name);
+
+			if (i && !i->sync)
+				vrrp_sync_add(s, i);
+		}
+}
+
+/* --- a configuration generation ------------------------------------------- */
+
 int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vigil_config *next,
 	       char *text, size_t len)
 {
 	struct vrrp_instance *kept_list, *list = NULL, **tail = &list;
+	struct vrrp_tracker *tracker;
+	struct vrrp_sync *syncs;
 	unsigned kept = 0, stopped = 0, started = 0, fault = 0;
+	int rc;
 
 	(void)prev; /* each instance holds its own part of it */
+	/* What can fail comes first, so that a failure changes nothing. */
+	rc = vrrp_tracker_new(v->event, v->scripts, next, v->tracker, &track_ops, v, &tracker);
+	if (rc < 0) {
+		snprintf(text, len, "cannot set up tracking: %s", strerror(-rc));
+		return rc;
+	}
+	rc = syncs_new(v, next, &syncs);
+	if (rc < 0) {
+		vrrp_tracker_free(tracker);
+		snprintf(text, len, "cannot set up sync groups: %s", strerror(-rc));
+		return rc;
+	}
+	/* Groups are rebuilt: nobody belongs to an old one any more. */
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		i->sync = NULL;
 	kept_list = keep_compatible(v, next, &kept, &stopped);
 	v->global = &next->global;
+	vrrp_fifos_apply(&v->fifos, v->global, v->scripts);
 	/* Rebuild the list in @next's order: kept ones take their new
-	 * configuration in place, new ones start. */
+	 * configuration in place, new ones are created (and started below,
+	 * once tracking has told them where to start). */
 	for (const struct vrrp_instance_conf *c = next->vrrp.instances; c; c = c->next) {
 		struct vrrp_instance *i = find_in(kept_list, c->name);
 
@@ -168,15 +268,30 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 				log_err("(%s) out of memory: not started", c->name);
 				continue;
 			}
-			vrrp_instance_start(i);
-			started++;
 		}
-		if (vrrp_instance_state(i) == VRRP_STATE_FAULT)
-			fault++;
 		*tail = i;
 		tail = &i->next;
 	}
 	v->instances = list;
+	while (v->syncs) {
+		struct vrrp_sync *s = v->syncs;
+
+		v->syncs = s->next;
+		vrrp_sync_free(s);
+	}
+	v->syncs = syncs;
+	syncs_link(v);
+	vrrp_tracker_free(v->tracker); /* after new(): script states carried over */
+	v->tracker = tracker;
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		track_apply(v, i);
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		if (!i->started) {
+			vrrp_instance_start(i);
+			started++;
+		}
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		fault += vrrp_instance_state(i) == VRRP_STATE_FAULT;
 	snprintf(text, len, "%u VRRP instance%s (%u kept, %u started, %u stopped, %u in FAULT)",
 		 next->vrrp.n_instances, next->vrrp.n_instances == 1 ? "" : "s", kept, started,
 		 stopped, fault);
@@ -186,6 +301,20 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 
 void vrrp_shutdown(struct vrrp *v)
 {
-	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+	/* Tracking first: its scripts are killed and nothing re-evaluates
+	 * an instance while it stops. */
+	vrrp_tracker_free(v->tracker);
+	v->tracker = NULL;
+	for (struct vrrp_instance *i = v->instances; i; i = i->next) {
+		i->sync = NULL; /* stopping together is not syncing */
 		vrrp_instance_shutdown(i);
+	}
+	/* keepalived's notify_shutdown(): every instance, then every group. */
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		vrrp_instance_notify_stop(i);
+	for (struct vrrp_sync *s = v->syncs; s; s = s->next)
+		vrrp_sync_notify_stop(s);
+	if (script_runner_wait(v->scripts, STOP_SCRIPTS_WAIT_US))
+		log_warn("notify scripts still running %u ms after stopping: killing them",
+			 STOP_SCRIPTS_WAIT_US / 1000);
 }

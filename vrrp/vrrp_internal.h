@@ -8,11 +8,14 @@
 #include <systemd/sd-event.h>
 
 #include "parser/config.h"
+#include "vrrp/notify_fifo.h"
 #include "vrrp/vrrp.h"
 
 struct nl_sock;
 struct script_runner;
 struct vrrp_link;
+struct vrrp_sync;
+struct vrrp_tracker;
 
 struct vrrp {
 	sd_event *event;
@@ -23,6 +26,9 @@ struct vrrp {
 	struct script_runner *scripts; /* notify scripts; NULL when unavailable */
 	const struct global_conf *global; /* of the running configuration */
 	struct vrrp_instance *instances;  /* in configuration order */
+	struct vrrp_sync *syncs;          /* vrrp_sync_groups, in configuration order */
+	struct vrrp_tracker *tracker;     /* of the running configuration */
+	struct vrrp_fifos fifos;          /* notify_fifo, vrrp_notify_fifo */
 	struct vrrp_link *links;
 };
 
