@@ -94,6 +94,10 @@ static int child_on_message(sd_event_source *s, int fd, uint32_t revents, void *
 		case MSG_CONFIG:
 			child_on_config(c, &m.u.config, memfd);
 			break;
+		case MSG_STATE:
+			if (c->desc->state)
+				c->desc->state(c, &m.u.state);
+			break;
 		case MSG_SHUTDOWN:
 			log_info("shutting down at the parent's request");
 			c->shutdown = true;
@@ -176,6 +180,7 @@ void child_main(const struct child_desc *desc, const struct child_start *start)
 	    .slots = start->slots,
 	    .slot = (int)start->slot,
 	    .ipvs_repair_s = start->ipvs_repair_s,
+	    .respawned = start->respawned,
 	};
 	char text[MSG_TEXT_MAX + 1] = "";
 	int rc;

@@ -35,6 +35,9 @@ struct child_desc {
 	 * replaced: what it holds should then stay for its successor to adopt,
 	 * with no outage in between. May be NULL. */
 	void (*stop)(struct child *c);
+	/* A state report the parent relayed (the checker child: VRRP instance
+	 * states). May be NULL: such messages are then dropped. */
+	void (*state)(struct child *c, const struct msg_state *s);
 };
 
 /* What the parent hands a child at fork. */
@@ -47,6 +50,7 @@ struct child_start {
 	const struct vigil_config *cfg;
 	struct log_opts log; /* ident is replaced by the desc's */
 	unsigned ipvs_repair_s; /* checker child: repair period, 0 = never */
+	bool respawned;         /* not the first process of its kind */
 };
 
 /* One child process's context. */
@@ -62,6 +66,7 @@ struct child {
 	void *priv; /* the subsystem's own state (later issues) */
 	bool shutdown; /* the parent asked for a clean shutdown */
 	unsigned ipvs_repair_s;
+	bool respawned; /* a predecessor ran (and may have left state to adopt) */
 };
 
 /* Run a child to the end and exit the process. Called in the child right

@@ -20,6 +20,19 @@
 #include "daemon/child.h"
 #include "ipvs/controller.h"
 #include "ipvs/desired.h"
+#include "vrrp/fsm.h"
+
+/* The VRRP child sends enum vrrp_state as it is; the codec knows these. */
+_Static_assert(MSG_VRRP_INIT == (int)VRRP_STATE_INIT && MSG_VRRP_BACKUP == (int)VRRP_STATE_BACKUP &&
+		   MSG_VRRP_MASTER == (int)VRRP_STATE_MASTER &&
+		   MSG_VRRP_FAULT == (int)VRRP_STATE_FAULT,
+	       "msg_vrrp_state follows enum vrrp_state");
+
+/* A VRRP instance's last state, as the parent relayed it. */
+struct instance_state {
+	char name[MSG_TEXT_MAX + 1];
+	uint32_t state;
+};
 
 /* A virtual server's quorum, remembered across syncs and reloads (hysteresis
  * needs the previous state). Known by a key string, not by pointer, since a
@@ -40,6 +53,8 @@ struct check_state {
 	struct vs_quorum *quorum; /* one per virtual server, sorted by vs pointer */
 	size_t nquorum;
 	size_t last_ops; /* requests the last sync sent */
+	struct instance_state *instances; /* VRRP instance states heard */
+	size_t ninstances;
 };
 
 static void vs_key(const struct lvs_virtual_server *vs, char *buf, size_t len)
@@ -220,6 +235,78 @@ static int on_defer(sd_event_source *s, void *data)
 	return 0;
 }
 
+/* 1 MASTER, 0 any other state, -1 not heard yet. */
+static int instance_master(const struct check_state *st, const char *name)
+{
+	for (size_t i = 0; name && i < st->ninstances; i++)
+		if (!strcmp(st->instances[i].name, name))
+			return st->instances[i].state == MSG_VRRP_MASTER;
+	return -1;
+}
+
+static void syncd_update(struct check_state *st)
+{
+	const struct global_lvs_syncd *d = &st->cfg->global.lvs_syncd;
+	int master = instance_master(st, d->vrrp_instance);
+	int rc;
+
+	if (!st->ctl)
+		return;
+	rc = ipvs_ctl_syncd(st->ctl, d, master);
+	if (rc < 0)
+		log_err("lvs_sync_daemon on %s: %s", d->ifname ? d->ifname : "(removed)",
+			strerror(-rc));
+	else if (d->ifname)
+		log_debug("lvs_sync_daemon on %s: %s", d->ifname,
+			  !d->vrrp_instance ? "master and backup"
+			  : master == 1	    ? "master"
+					    : "backup");
+}
+
+/* The parent relays each VRRP instance's state changes (and, to a new
+ * checker process, the last state of each). */
+static void child_check_on_state(struct child *c, const struct msg_state *s)
+{
+	struct check_state *st = c->priv;
+	struct instance_state *v = NULL;
+
+	if (!st || s->kind != MSG_STATE_VRRP_INSTANCE)
+		return;
+	for (size_t i = 0; i < st->ninstances && !v; i++)
+		if (!strcmp(st->instances[i].name, s->name))
+			v = &st->instances[i];
+	if (!v) {
+		v = realloc(st->instances, (st->ninstances + 1) * sizeof(*v));
+		if (!v) {
+			log_err("VRRP instance %s: state not recorded: out of memory", s->name);
+			return;
+		}
+		st->instances = v;
+		v = &v[st->ninstances++];
+		snprintf(v->name, sizeof(v->name), "%s", s->name);
+	}
+	v->state = s->value;
+	if (st->cfg && st->cfg->global.lvs_syncd.vrrp_instance &&
+	    !strcmp(st->cfg->global.lvs_syncd.vrrp_instance, s->name))
+		syncd_update(st);
+}
+
+static void timeouts_update(struct check_state *st)
+{
+	const struct global_lvs_timeouts *t = &st->cfg->global.lvs_timeouts;
+	bool changed;
+	int rc;
+
+	if (!st->ctl)
+		return;
+	rc = ipvs_ctl_timeouts(st->ctl, t, &changed);
+	if (rc < 0)
+		log_err("lvs_timeouts: cannot set the IPVS timeouts: %s", strerror(-rc));
+	else if (changed)
+		log_info("IPVS timeouts set (tcp %u, tcpfin %u, udp %u; 0: the kernel's own)",
+			 t->tcp_s, t->tcpfin_s, t->udp_s);
+}
+
 static int check_state_new(struct child *c, struct check_state **out)
 {
 	static const struct ipvs_ctl_report report = { .failed = on_failed };
@@ -278,7 +365,20 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 		snprintf(text, len, "cannot start the health checks: %s", strerror(-rc));
 		return rc; /* the previous generation keeps running */
 	}
+	if (first && st->ctl && next->global.lvs_flush) {
+		/* lvs_flush is for the daemon's start; a checker process that
+		 * replaces one that died adopts the table instead. */
+		if (c->respawned)
+			log_info("lvs_flush: not flushing, adopting the table of the previous "
+				 "checker process");
+		else if ((rc = ipvs_ctl_flush(st->ctl)) < 0)
+			log_err("lvs_flush: cannot flush the IPVS table: %s", strerror(-rc));
+		else
+			log_info("lvs_flush: flushed the IPVS table");
+	}
 	st->cfg = next;
+	timeouts_update(st);
+	syncd_update(st);
 	rc = quorum_rebuild(st);
 	if (rc < 0) {
 		snprintf(text, len, "out of memory");
@@ -300,14 +400,26 @@ static void child_check_stop(struct child *c)
 	if (!st)
 		return;
 	if (st->ctl && c->shutdown) {
-		if (ipvs_ctl_remove_all(st->ctl, &stats) == 0)
+		if (st->cfg && st->cfg->global.lvs_flush_on_stop == GLOBAL_LVS_STOP_FLUSH) {
+			int rc = ipvs_ctl_flush(st->ctl);
+
+			if (rc < 0)
+				log_err("lvs_flush_on_stop: cannot flush the IPVS table: %s",
+					strerror(-rc));
+			else
+				log_info("lvs_flush_on_stop: flushed the IPVS table");
+		} else if (ipvs_ctl_remove_all(st->ctl, &stats) == 0) {
 			log_info("removed %zu IPVS services", stats.ops - stats.failed);
+		}
+		if (ipvs_ctl_syncd_stop(st->ctl) < 0)
+			log_warn("cannot stop the IPVS sync daemon");
 	} else if (st->ctl) {
 		log_info("leaving the IPVS table in place for the next checker process to adopt");
 	}
 	ipvs_ctl_free(st->ctl);
 	checkers_free(st->checkers);
 	free(st->quorum);
+	free(st->instances);
 	sd_event_source_unref(st->defer);
 	sd_event_source_unref(st->repair);
 	free(st);
@@ -318,4 +430,5 @@ const struct child_desc child_check_desc = {
     .ident = "vigild-check",
     .apply = child_check_apply,
     .stop = child_check_stop,
+    .state = child_check_on_state,
 };

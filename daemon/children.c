@@ -31,6 +31,8 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
+static void child_proc_relay_vrrp_state(struct supervisor *sup, const struct msg *m);
+
 static const struct child_desc *child_desc_of(enum child_kind kind)
 {
 	return kind == CHILD_VRRP ? &child_vrrp_desc : &child_check_desc;
@@ -132,12 +134,67 @@ static int child_proc_on_message(sd_event_source *s, int fd, uint32_t revents, v
 		case MSG_STATE:
 			log_debug("%s: state %" PRIu32 " of %s is %" PRIu32, c->name,
 				  m.u.state.kind, m.u.state.name, m.u.state.value);
+			if (c->kind == CHILD_VRRP && m.u.state.kind == MSG_STATE_VRRP_INSTANCE)
+				child_proc_relay_vrrp_state(c->sup, &m);
 			break;
 		default:
 			log_warn("dropped an unexpected %s message from the %s (pid %d)",
 				 msg_type_name(m.type), c->name, (int)c->pid);
 			break;
 		}
+	}
+}
+
+/* Remember an instance's state; -ENOMEM leaves the table as it was. */
+static int vrrp_state_remember(struct supervisor *sup, const struct msg_state *st)
+{
+	struct vrrp_state_seen *v;
+
+	for (size_t i = 0; i < sup->n_vrrp_states; i++)
+		if (!strcmp(sup->vrrp_states[i].name, st->name)) {
+			sup->vrrp_states[i].state = st->value;
+			return 0;
+		}
+	v = realloc(sup->vrrp_states, (sup->n_vrrp_states + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	sup->vrrp_states = v;
+	v = &v[sup->n_vrrp_states++];
+	snprintf(v->name, sizeof(v->name), "%s", st->name);
+	v->state = st->value;
+	return 0;
+}
+
+/* A VRRP instance changed state: the checker child runs lvs_sync_daemon,
+ * which follows an instance, so it hears of every change; a checker child
+ * started later hears the last state of each instance (replay). */
+static void child_proc_relay_vrrp_state(struct supervisor *sup, const struct msg *m)
+{
+	struct child_proc *check = &sup->child[CHILD_CHECK];
+	int rc;
+
+	if (vrrp_state_remember(sup, &m->u.state) < 0)
+		log_warn("cannot remember the state of VRRP instance %s: out of memory",
+			 m->u.state.name);
+	if (!child_proc_running(check))
+		return;
+	rc = channel_send(check->sock, m, -1);
+	if (rc < 0)
+		log_warn("cannot relay the state of VRRP instance %s to the %s: %s",
+			 m->u.state.name, check->name, strerror(-rc));
+}
+
+static void child_proc_replay_vrrp_states(struct child_proc *c)
+{
+	struct msg m = {.type = MSG_STATE};
+
+	for (size_t i = 0; i < c->sup->n_vrrp_states; i++) {
+		m.u.state.kind = MSG_STATE_VRRP_INSTANCE;
+		m.u.state.value = c->sup->vrrp_states[i].state;
+		snprintf(m.u.state.name, sizeof(m.u.state.name), "%s", c->sup->vrrp_states[i].name);
+		if (channel_send(c->sock, &m, -1) < 0)
+			log_warn("cannot replay the state of VRRP instance %s to the %s",
+				 m.u.state.name, c->name);
 	}
 }
 
@@ -245,11 +302,13 @@ int child_proc_spawn(struct child_proc *c)
 		    .cfg = g->cfg,
 		    .log = sup->opts->log,
 		    .ipvs_repair_s = sup->opts->ipvs_repair_s,
+		    .respawned = c->spawns > 0,
 		};
 
 		child_main(child_desc_of(c->kind), &start);
 	}
 	close(fds[1]);
+	c->spawns++;
 	c->pid = pid;
 	c->sock = fds[0];
 	c->started_usec = now_usec();
@@ -267,6 +326,8 @@ int child_proc_spawn(struct child_proc *c)
 		child_proc_forget(c);
 		return rc;
 	}
+	if (c->kind == CHILD_CHECK)
+		child_proc_replay_vrrp_states(c);
 	if (c->pidfile && (rc = pidfile_write_plain(c->pidfile, pid)) < 0)
 		log_warn("cannot write %s: %s", c->pidfile, strerror(-rc));
 	log_info("started the %s (pid %d) with generation %" PRIu64, c->name, (int)pid,

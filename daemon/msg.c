@@ -155,6 +155,33 @@ static int get_text(const unsigned char *p, size_t n, char *dst, const char **wh
 	return 0;
 }
 
+/* What each kind of state report may say. */
+static int check_state(const struct msg_state *s, const char **why)
+{
+	switch (s->kind) {
+	case MSG_STATE_VRRP_INSTANCE:
+		if (s->value > MSG_VRRP_FAULT) {
+			*why = "unknown VRRP instance state";
+			return -EBADMSG;
+		}
+		break;
+	case MSG_STATE_REAL_SERVER:
+		if (s->value > 1) {
+			*why = "real server state is neither up nor down";
+			return -EBADMSG;
+		}
+		break;
+	default:
+		*why = "unknown state kind";
+		return -EBADMSG;
+	}
+	if (!s->name[0]) {
+		*why = "state report without a name";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 static int decode_body(const unsigned char *b, size_t body_len, struct msg *out, const char **why)
 {
 	switch (out->type) {
@@ -200,7 +227,8 @@ static int decode_body(const unsigned char *b, size_t body_len, struct msg *out,
 			*why = "text length does not match message length";
 			return -EBADMSG;
 		}
-		return get_text(b + STATE_BODY, get_u16(b + 8), out->u.state.name, why);
+		return get_text(b + STATE_BODY, get_u16(b + 8), out->u.state.name, why) ?:
+		       check_state(&out->u.state, why);
 	case MSG_SHUTDOWN:
 		return 0;
 	}

@@ -29,8 +29,9 @@ enum msg_type {
 	MSG_CONFIG = 1,
 	/* child -> parent: a generation was applied (or refused, with a reason). */
 	MSG_APPLIED = 2,
-	/* child -> parent: a state change (VRRP instance, real server, ...).
-	 * Placeholder: later issues give @kind its meanings. */
+	/* child -> parent: a state change (VRRP instance, real server).
+	 * parent -> checker child: the VRRP child's instance states, relayed
+	 * (lvs_sync_daemon follows its instance). */
 	MSG_STATE = 3,
 	/* parent -> child: exit cleanly now. */
 	MSG_SHUTDOWN = 4,
@@ -53,8 +54,18 @@ struct msg_applied {
 };
 
 enum msg_state_kind {
-	MSG_STATE_VRRP_INSTANCE = 1, /* @name: instance, @value: its state */
+	MSG_STATE_VRRP_INSTANCE = 1, /* @name: instance, @value: enum msg_vrrp_state */
 	MSG_STATE_REAL_SERVER = 2,   /* @name: "vs -> rs", @value: 1 up / 0 down */
+};
+
+/* A VRRP instance's state on the wire: the values of enum vrrp_state
+ * (vrrp/fsm.h; daemon/child_check.c asserts they agree). msg_decode()
+ * refuses any other value, and an empty name. */
+enum msg_vrrp_state {
+	MSG_VRRP_INIT = 0,
+	MSG_VRRP_BACKUP = 1,
+	MSG_VRRP_MASTER = 2,
+	MSG_VRRP_FAULT = 3,
 };
 
 struct msg_state {

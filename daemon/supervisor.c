@@ -257,6 +257,7 @@ int supervisor_run(const struct vigild_opts *opts)
 	for (unsigned i = 0; i < sizeof(sup.signals) / sizeof(sup.signals[0]); i++)
 		sd_event_source_unref(sup.signals[i]);
 	sd_event_unref(sup.event);
+	free(sup.vrrp_states);
 	config_slots_release(&sup.slots);
 	pidfile_remove(sup.pidfile);
 	return rc < 0 ? 1 : 0;

@@ -51,6 +51,14 @@ struct child_proc {
 	uint64_t answered;     /* last generation it answered APPLIED for (ok or not) */
 	uint64_t started_usec; /* CLOCK_MONOTONIC */
 	unsigned quick_deaths; /* consecutive short lives, for the respawn backoff */
+	unsigned spawns;       /* processes started so far (the first is not a respawn) */
+};
+
+/* The last state the VRRP child reported for one instance, relayed to the
+ * checker child (and replayed to each new one). */
+struct vrrp_state_seen {
+	char name[MSG_TEXT_MAX + 1];
+	uint32_t state; /* enum msg_vrrp_state */
 };
 
 struct supervisor {
@@ -69,6 +77,8 @@ struct supervisor {
 	bool reload_again;	      /* SIGHUP arrived during a reload */
 	bool stopping;
 	int exit_code;
+	struct vrrp_state_seen *vrrp_states; /* malloc'd, freed at exit */
+	size_t n_vrrp_states;
 };
 
 /* Run vigild: lock the pidfile, load the config, daemonise unless -n, start

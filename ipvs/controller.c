@@ -6,12 +6,17 @@
 
 #include "ipvs/controller.h"
 #include "ipvs/netlink.h"
+#include "ipvs/syncd.h"
 
 struct ipvs_ctl {
 	struct ipvs_nl *nl;
 	struct ipvs_ctl_report report;
 	struct ipvs_table applied;   /* what we believe the kernel holds of ours, sorted */
 	bool must_read;              /* a request failed: the belief may be wrong */
+	bool have_timeouts;          /* the two below are known */
+	struct ipvs_timeouts original_timeouts; /* the kernel's when we started */
+	struct ipvs_timeouts timeouts;          /* what we last left it with */
+	uint32_t syncd_owned;        /* IPVS_DAEMON_* bits of the daemons we run */
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -154,5 +159,96 @@ int ipvs_ctl_remove_all(struct ipvs_ctl *ctl, struct ipvs_ctl_stats *stats)
 		rc = apply(ctl, &ops, stats);
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&ctl->applied);
+	return rc;
+}
+
+int ipvs_ctl_flush(struct ipvs_ctl *ctl)
+{
+	int rc = ipvs_nl_flush(ctl->nl);
+
+	ipvs_table_free(&ctl->applied);
+	ctl->must_read = true;
+	return rc;
+}
+
+int ipvs_ctl_timeouts(struct ipvs_ctl *ctl, const struct global_lvs_timeouts *cfg,
+		      bool *changed)
+{
+	struct ipvs_timeouts want;
+	int rc;
+
+	if (changed)
+		*changed = false;
+	if (!ctl->have_timeouts) {
+		rc = ipvs_nl_get_timeouts(ctl->nl, &ctl->original_timeouts);
+		if (rc < 0)
+			return rc;
+		ctl->timeouts = ctl->original_timeouts;
+		ctl->have_timeouts = true;
+	}
+	want = ipvs_timeouts_want(cfg, &ctl->original_timeouts);
+	if (!memcmp(&want, &ctl->timeouts, sizeof(want)))
+		return 0;
+	rc = ipvs_nl_set_timeouts(ctl->nl, &want);
+	if (rc < 0)
+		return rc;
+	ctl->timeouts = want;
+	if (changed)
+		*changed = true;
+	return 0;
+}
+
+int ipvs_ctl_syncd(struct ipvs_ctl *ctl, const struct global_lvs_syncd *cfg, int instance_state)
+{
+	struct ipvs_daemon want[2], have[2];
+	struct ipvs_syncd_plan plan;
+	size_t nwant, nhave;
+	int rc, first_err = 0;
+
+	if (!cfg->ifname && !ctl->syncd_owned)
+		return 0; /* nothing configured, nothing of ours: no need to ask */
+	rc = ipvs_nl_daemons(ctl->nl, have, &nhave);
+	if (rc < 0)
+		return rc;
+	nwant = ipvs_syncd_want(cfg, instance_state == 1, want);
+	if (instance_state < 0 && nwant == 1) {
+		/* Not heard from the instance yet: keep what a predecessor ran. */
+		struct ipvs_daemon other = want[0];
+
+		other.state = IPVS_DAEMON_MASTER;
+		for (size_t h = 0; h < nhave; h++)
+			if (ipvs_syncd_matches(&other, &have[h]))
+				want[0] = other;
+	}
+	ipvs_syncd_plan(want, nwant, have, nhave, ctl->syncd_owned, &plan);
+	for (size_t i = 0; i < plan.nstop; i++) {
+		rc = ipvs_nl_daemon_stop(ctl->nl, plan.stop[i]);
+		if (rc < 0 && rc != -ESRCH && !first_err)
+			first_err = rc;
+		ctl->syncd_owned &= ~plan.stop[i];
+	}
+	for (size_t i = 0; i < plan.nstart; i++) {
+		rc = ipvs_nl_daemon_start(ctl->nl, &plan.start[i]);
+		if (rc < 0 && !first_err)
+			first_err = rc;
+	}
+	ctl->syncd_owned = 0;
+	for (size_t i = 0; i < nwant; i++)
+		ctl->syncd_owned |= want[i].state;
+	return first_err;
+}
+
+int ipvs_ctl_syncd_stop(struct ipvs_ctl *ctl)
+{
+	int rc = 0, r;
+
+	for (uint32_t st = IPVS_DAEMON_MASTER; st <= IPVS_DAEMON_BACKUP; st <<= 1) {
+		if (!(ctl->syncd_owned & st))
+			continue;
+		r = ipvs_nl_daemon_stop(ctl->nl, st);
+		if (r < 0 && r != -ESRCH && !rc)
+			rc = r;
+	}
+	ctl->syncd_owned = 0;
 	return rc;
 }

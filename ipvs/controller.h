@@ -14,6 +14,7 @@
 
 #include "ipvs/diff.h"
 #include "ipvs/model.h"
+#include "parser/conf_global.h"
 
 struct ipvs_ctl;
 
@@ -44,5 +45,26 @@ int ipvs_ctl_sync(struct ipvs_ctl *ctl, struct ipvs_table *desired, bool read_ke
 
 /* Remove every service vigil applied (clean shutdown). */
 int ipvs_ctl_remove_all(struct ipvs_ctl *ctl, struct ipvs_ctl_stats *stats);
+
+/* IPVS_CMD_FLUSH: empty the whole table, foreign services too (lvs_flush
+ * at start, lvs_flush_on_stop at a clean stop). Nothing is owned after. */
+int ipvs_ctl_flush(struct ipvs_ctl *ctl);
+
+/* lvs_timeouts: make the kernel hold @cfg's timeouts, and for those not
+ * configured the values it had when first called (so removing one from the
+ * config puts the kernel's back). Sends IPVS_CMD_SET_CONFIG only when that
+ * changes anything. *changed (may be NULL) tells whether it did. */
+int ipvs_ctl_timeouts(struct ipvs_ctl *ctl, const struct global_lvs_timeouts *cfg,
+		      bool *changed);
+
+/* lvs_sync_daemon: run the daemons @cfg asks for (ipvs_syncd_want()), the
+ * instance being MASTER when @instance_state is 1, not when 0; -1 (not
+ * heard yet) keeps a matching daemon already running in either state (a
+ * restarted checker process adopts it), else starts a backup. Daemons we
+ * ran and no longer want are stopped; others are left alone. */
+int ipvs_ctl_syncd(struct ipvs_ctl *ctl, const struct global_lvs_syncd *cfg, int instance_state);
+
+/* Stop the sync daemons we run (clean shutdown). */
+int ipvs_ctl_syncd_stop(struct ipvs_ctl *ctl);
 
 #endif

@@ -64,6 +64,28 @@ struct ipvs_table {
 	size_t nservices;
 };
 
+/* Connection timeouts (IPVS_CMD_SET_CONFIG), seconds; 0 means "leave
+ * unchanged" to the kernel. */
+struct ipvs_timeouts {
+	uint32_t tcp, tcpfin, udp;
+};
+
+#define IPVS_DAEMON_MASTER 1 /* IP_VS_STATE_MASTER */
+#define IPVS_DAEMON_BACKUP 2 /* IP_VS_STATE_BACKUP */
+#define IPVS_IFNAME_MAX 16   /* IP_VS_IFNAME_MAXLEN, with the NUL */
+
+/* A connection synchronisation daemon. In a request, zero fields are left
+ * to the kernel's defaults; a dump reports them filled in. */
+struct ipvs_daemon {
+	uint32_t state; /* IPVS_DAEMON_MASTER or IPVS_DAEMON_BACKUP */
+	char ifname[IPVS_IFNAME_MAX];
+	uint32_t syncid;
+	uint16_t maxlen;
+	uint16_t port;
+	uint8_t ttl;
+	struct vaddr group; /* family 0: the kernel's default */
+};
+
 /* Free a table whose services and destination arrays were malloc'd (as
  * ipvs_nl_dump() makes them). NULL is fine. */
 void ipvs_table_free(struct ipvs_table *t);

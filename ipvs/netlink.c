@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "ipvs/netlink.h"
+#include "ipvs/netlink_internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -166,10 +167,25 @@ static int build_op(struct nl_msg *m, const struct ipvs_op *op)
 	return put_service(m, op->svc, full);
 }
 
-/* Append one request to the batch buffer: @op's attributes, or only the
- * service key of @svc_key (a destination dump names its service). */
-static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ipvs_op *op,
-		     const struct ipvs_service *svc_key, uint32_t seq)
+struct op_args {
+	const struct ipvs_op *op;
+	const struct ipvs_service *svc_key;
+};
+
+static int build_op_args(struct nl_msg *m, const void *arg)
+{
+	const struct op_args *a = arg;
+
+	if (a->op && build_op(m, a->op) < 0)
+		return -EMSGSIZE;
+	if (a->svc_key && put_service(m, a->svc_key, false) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Append one request to the batch buffer, its attributes put by @build. */
+static int batch_add_built(struct ipvs_nl *nl, uint8_t cmd, int flags, ipvs_nl_build_fn build,
+			   const void *arg, uint32_t seq)
 {
 	struct nl_msg *m = nlmsg_alloc();
 	struct nlmsghdr *h;
@@ -181,9 +197,7 @@ static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ip
 	if (!genlmsg_put(m, NL_AUTO_PORT, seq, nl->family, 0, flags | NLM_F_REQUEST, cmd,
 			 IPVS_GENL_VERSION))
 		goto out;
-	if (op && build_op(m, op) < 0)
-		goto out;
-	if (svc_key && put_service(m, svc_key, false) < 0)
+	if (build && build(m, arg) < 0)
 		goto out;
 	h = nlmsg_hdr(m);
 	len = NLMSG_ALIGN(h->nlmsg_len);
@@ -203,6 +217,16 @@ static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ip
 out:
 	nlmsg_free(m);
 	return rc;
+}
+
+/* @op's attributes, or only the service key of @svc_key (a destination dump
+ * names its service). */
+static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ipvs_op *op,
+		     const struct ipvs_service *svc_key, uint32_t seq)
+{
+	struct op_args a = { op, svc_key };
+
+	return batch_add_built(nl, cmd, flags, build_op_args, &a, seq);
 }
 
 static int batch_send(struct ipvs_nl *nl)
@@ -273,28 +297,35 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_ops *ops, int *errs)
 	return failed;
 }
 
-int ipvs_nl_flush(struct ipvs_nl *nl)
+int ipvs_nl_request(struct ipvs_nl *nl, uint8_t cmd, ipvs_nl_build_fn build, const void *arg)
 {
 	uint32_t seq = nl->seq++;
 	int err = 0, failed = 0, rc;
 
-	rc = batch_add(nl, IPVS_CMD_FLUSH, NLM_F_ACK, NULL, NULL, seq);
+	rc = batch_add_built(nl, cmd, NLM_F_ACK, build, arg, seq);
 	rc = rc ?: batch_send(nl);
 	rc = rc ?: collect_acks(nl, seq, 1, &err, &failed);
 	return rc ?: err;
 }
 
+int ipvs_nl_flush(struct ipvs_nl *nl)
+{
+	return ipvs_nl_request(nl, IPVS_CMD_FLUSH, NULL, NULL);
+}
+
 /* ---- dumps ---- */
 
-typedef int (*dump_fn)(struct nlattr **cmd_attrs, void *data);
+typedef ipvs_nl_reply_fn dump_fn;
 
-static int dump(struct ipvs_nl *nl, uint8_t cmd, const struct ipvs_service *svc, dump_fn fn,
-		void *data)
+/* Send one request and hand each reply with its sequence number to @fn,
+ * until NLMSG_DONE or the ack (@flags: NLM_F_DUMP or NLM_F_ACK). */
+static int exchange(struct ipvs_nl *nl, uint8_t cmd, int flags, ipvs_nl_build_fn build,
+		    const void *arg, dump_fn fn, void *data)
 {
 	uint32_t seq = nl->seq++;
 	int rc;
 
-	rc = batch_add(nl, cmd, NLM_F_DUMP, NULL, svc, seq);
+	rc = batch_add_built(nl, cmd, flags, build, arg, seq);
 	rc = rc ?: batch_send(nl);
 	while (!rc) {
 		ssize_t n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
@@ -326,6 +357,20 @@ static int dump(struct ipvs_nl *nl, uint8_t cmd, const struct ipvs_service *svc,
 		}
 	}
 	return rc;
+}
+
+int ipvs_nl_query(struct ipvs_nl *nl, uint8_t cmd, bool dump_all, ipvs_nl_build_fn build,
+		  const void *arg, ipvs_nl_reply_fn fn, void *data)
+{
+	return exchange(nl, cmd, dump_all ? NLM_F_DUMP : NLM_F_ACK, build, arg, fn, data);
+}
+
+static int dump(struct ipvs_nl *nl, uint8_t cmd, const struct ipvs_service *svc, dump_fn fn,
+		void *data)
+{
+	struct op_args a = { NULL, svc };
+
+	return exchange(nl, cmd, NLM_F_DUMP, build_op_args, &a, fn, data);
 }
 
 static int get_addr(struct nlattr *a, int family, struct vaddr *out)

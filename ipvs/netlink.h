@@ -33,4 +33,16 @@ void ipvs_nl_set_batch(struct ipvs_nl *nl, unsigned batch);
 /* IPVS_CMD_FLUSH: remove every service in this network namespace. */
 int ipvs_nl_flush(struct ipvs_nl *nl);
 
+/* netlink_daemon.c */
+/* IPVS_CMD_GET_CONFIG / SET_CONFIG: connection timeouts (0 = unchanged). */
+int ipvs_nl_get_timeouts(struct ipvs_nl *nl, struct ipvs_timeouts *out);
+int ipvs_nl_set_timeouts(struct ipvs_nl *nl, const struct ipvs_timeouts *t);
+
+/* The running sync daemons (at most a master and a backup) into @out. */
+int ipvs_nl_daemons(struct ipvs_nl *nl, struct ipvs_daemon out[2], size_t *n);
+/* IPVS_CMD_NEW_DAEMON: -EEXIST when one of that state already runs. */
+int ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d);
+/* IPVS_CMD_DEL_DAEMON of @state (IPVS_DAEMON_MASTER or _BACKUP). */
+int ipvs_nl_daemon_stop(struct ipvs_nl *nl, uint32_t state);
+
 #endif

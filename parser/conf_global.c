@@ -257,6 +257,137 @@ H(h_dynamic_interfaces)
 	}
 }
 
+
+/* LVS */
+DEF_FLAG(h_lvs_flush, lvs_flush)
+
+H(h_lvs_flush_on_stop)
+{
+	UNUSED_OBJ;
+	if (n->argc < 2)
+		G(ctx)->lvs_flush_on_stop = GLOBAL_LVS_STOP_FLUSH;
+	else if (!strcmp(n->args[1].s, "VS"))
+		G(ctx)->lvs_flush_on_stop = GLOBAL_LVS_STOP_OWN;
+	else
+		conf_error(ctx, n, 1, "unknown lvs_flush_on_stop type '%s' (expected 'VS')",
+			   n->args[1].s);
+}
+
+/* "lvs_timeouts [tcp SECS] [tcpfin SECS] [udp SECS]", at least one. */
+H(h_lvs_timeouts)
+{
+	struct global_lvs_timeouts *t = &G(ctx)->lvs_timeouts;
+
+	UNUSED_OBJ;
+	if (n->argc < 3) {
+		conf_error(ctx, n, 0, "'lvs_timeouts' needs at least one of tcp, tcpfin, udp "
+				      "with a value");
+		return;
+	}
+	for (unsigned i = 1; i < n->argc; i++) {
+		const char *opt = n->args[i].s;
+		uint32_t *field = !strcmp(opt, "tcp")	   ? &t->tcp_s
+				  : !strcmp(opt, "tcpfin") ? &t->tcpfin_s
+				  : !strcmp(opt, "udp")	   ? &t->udp_s
+							   : NULL;
+
+		if (!field) {
+			conf_error(ctx, n, i, "unknown lvs_timeouts option '%s' (expected tcp, "
+					      "tcpfin or udp)", opt);
+			continue;
+		}
+		if (i + 1 >= n->argc) {
+			conf_error(ctx, n, i, "no value for lvs_timeouts %s", opt);
+			break;
+		}
+		conf_u32(ctx, n, ++i, 0, GLOBAL_LVS_TIMEOUT_MAX, field);
+	}
+}
+
+static void syncd_option(struct conf_ctx *ctx, const struct cfg_node *n, unsigned *i,
+			 struct global_lvs_syncd *d)
+{
+	const char *opt = n->args[*i].s;
+	uint32_t v;
+
+	if (*i + 1 >= n->argc) {
+		conf_error(ctx, n, *i, "no value for lvs_sync_daemon %s", opt);
+		return;
+	}
+	(*i)++;
+	if (!strcmp(opt, "inst")) {
+		if (d->vrrp_instance)
+			conf_strict(ctx, n, *i, "lvs_sync_daemon VRRP instance already given as "
+						"'%s' - ignoring", d->vrrp_instance);
+		else
+			conf_str(ctx, n, *i, &d->vrrp_instance);
+	} else if (!strcmp(opt, "id")) {
+		if (conf_u32(ctx, n, *i, 0, 255, &d->syncid) == 0)
+			d->syncid_set = true;
+	} else if (!strcmp(opt, "maxlen")) {
+		if (conf_u32(ctx, n, *i, 1, 65535 - 20 - 8, &v) == 0)
+			d->maxlen = (uint16_t)v;
+	} else if (!strcmp(opt, "port")) {
+		if (conf_u32(ctx, n, *i, 1, 65535, &v) == 0)
+			d->port = (uint16_t)v;
+	} else if (!strcmp(opt, "ttl")) {
+		if (conf_u32(ctx, n, *i, 1, 255, &v) == 0)
+			d->ttl = (uint8_t)v;
+	} else {
+		struct vaddr a;
+
+		if (conf_addr(ctx, n, *i, &a) < 0)
+			return;
+		if (a.family == AF_INET ? !IN_MULTICAST(ntohl(a.u.v4.s_addr))
+					: !IN6_IS_ADDR_MULTICAST(&a.u.v6))
+			conf_error(ctx, n, *i, "lvs_sync_daemon group '%s' is not a multicast "
+					       "address", n->args[*i].s);
+		else
+			d->group = a;
+	}
+}
+
+/* keepalived 2.2.7's grammar, including the older positional form
+ * "lvs_sync_daemon IF INSTANCE [SYNCID]". */
+H(h_lvs_sync_daemon)
+{
+	static const char *const opts[] = { "inst", "id", "maxlen", "port", "ttl", "group" };
+	struct global_lvs_syncd *d = &G(ctx)->lvs_syncd;
+
+	UNUSED_OBJ;
+	if (d->ifname) {
+		conf_strict(ctx, n, 0, "lvs_sync_daemon already given (interface %s) - ignoring",
+			    d->ifname);
+		return;
+	}
+	if (strlen(n->args[1].s) > GLOBAL_LVS_IFNAME_MAX) {
+		conf_error(ctx, n, 1, "lvs_sync_daemon interface name '%s' is longer than %d "
+				      "characters", n->args[1].s, GLOBAL_LVS_IFNAME_MAX);
+		return;
+	}
+	conf_loc(ctx, &n->loc, &d->loc);
+	conf_str(ctx, n, 1, &d->ifname);
+	for (unsigned i = 2; i < n->argc; i++) {
+		const char *a = n->args[i].s;
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			known |= !strcmp(a, opts[k]);
+		if (known) {
+			syncd_option(ctx, n, &i, d);
+		} else if (i == 2) {
+			conf_str(ctx, n, 2, &d->vrrp_instance);
+		} else if (i == 3) {
+			conf_strict(ctx, n, 3, "please use keyword \"id\" before the lvs_sync_daemon "
+					       "sync ID");
+			if (conf_u32(ctx, n, 3, 0, 255, &d->syncid) == 0)
+				d->syncid_set = true;
+		} else {
+			conf_error(ctx, n, i, "unknown lvs_sync_daemon option '%s'", a);
+		}
+	}
+}
+
 static const struct kw global_defs_kws[] = {
 	{ "router_id", h_router_id, 1, 1, 0, NULL },
 	{ "notification_email", h_notification_email, 0, 0, KW_BLOCK, NULL },
@@ -349,16 +480,16 @@ static const struct kw global_defs_kws[] = {
 	{ "enable_traps", NULL, 0, KW_ANY, KW_IGNORED, "SNMP" },
 	/* Applied by the lexer as it reads it (lines.h): nothing left to do. */
 	{ "include_check", NULL, 0, KW_ANY, 0, NULL },
-	{ "lvs_flush", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
-	{ "lvs_flush_on_stop", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
-	{ "lvs_flush_onstop", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
+	{ "lvs_flush", h_lvs_flush, 0, 0, 0, NULL },
+	{ "lvs_flush_on_stop", h_lvs_flush_on_stop, 0, 1, 0, NULL },
+	{ "lvs_flush_onstop", h_lvs_flush_on_stop, 0, 1, 0, NULL },
 	{ "lvs_netlink_cmd_rcv_bufs", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "lvs_netlink_cmd_rcv_bufs_force", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "lvs_netlink_monitor_rcv_bufs", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "lvs_netlink_monitor_rcv_bufs_force", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "lvs_process_name", NULL, 0, KW_ANY, KW_IGNORED, "process names" },
-	{ "lvs_sync_daemon", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
-	{ "lvs_timeouts", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
+	{ "lvs_sync_daemon", h_lvs_sync_daemon, 1, KW_ANY, 0, NULL },
+	{ "lvs_timeouts", h_lvs_timeouts, 0, KW_ANY, 0, NULL },
 	{ "nftables_ipvs", NULL, 0, KW_ANY, KW_IGNORED, "virtual server group fwmarks" },
 	{ "nftables_ipvs_priority", NULL, 0, KW_ANY, KW_IGNORED, "virtual server group fwmarks" },
 	{ "nftables_ipvs_start_fwmark", NULL, 0, KW_ANY, KW_IGNORED, "virtual server group fwmarks" },
@@ -428,6 +559,27 @@ void conf_global_defaults(struct conf_ctx *ctx, struct global_conf *g)
 	g->shutdown_script_timeout_s = 10;
 }
 
+/* keepalived: the sync ID defaults to the instance's VRID; an unknown
+ * instance clears the whole lvs_sync_daemon. */
+static void conf_global_finish_syncd(struct conf_ctx *ctx, struct global_lvs_syncd *d)
+{
+	const struct vrrp_instance_conf *inst;
+
+	if (!d->ifname || !d->vrrp_instance)
+		return;
+	for (inst = ctx->cfg->vrrp.instances; inst; inst = inst->next)
+		if (!strcmp(inst->name, d->vrrp_instance))
+			break;
+	if (!inst) {
+		conf_strict_at(ctx, &d->loc, "lvs_sync_daemon: no vrrp_instance '%s' - ignoring "
+					     "lvs_sync_daemon", d->vrrp_instance);
+		memset(d, 0, sizeof(*d));
+		return;
+	}
+	if (!d->syncid_set)
+		d->syncid = inst->vrid;
+}
+
 void conf_global_finish(struct conf_ctx *ctx)
 {
 	struct global_conf *g = G(ctx);
@@ -445,6 +597,7 @@ void conf_global_finish(struct conf_ctx *ctx)
 		g->nftables_table = arena_strdup(ctx->arena, "keepalived");
 	if (!g->vmac_prefix)
 		g->vmac_prefix = arena_strdup(ctx->arena, "vrrp");
+	conf_global_finish_syncd(ctx, &g->lvs_syncd);
 	if (g->startup_script.cmd && !g->startup_script.user && g->script_user) {
 		g->startup_script.user = g->script_user;
 		g->startup_script.group = g->script_group;

@@ -37,6 +37,37 @@ struct global_fifo {
 
 enum global_firewall { GLOBAL_FW_AUTO, GLOBAL_FW_NFTABLES, GLOBAL_FW_IPTABLES };
 
+/* lvs_flush_on_stop: what a clean stop does to the IPVS table. */
+enum global_lvs_stop {
+	GLOBAL_LVS_STOP_OWN,   /* default, and "lvs_flush_on_stop VS": delete each
+				* service vigil owns (the kernel drops its
+				* destinations with it) */
+	GLOBAL_LVS_STOP_FLUSH, /* "lvs_flush_on_stop": flush the whole table */
+};
+
+/* lvs_timeouts, seconds; 0: not configured (the kernel keeps the value it
+ * had when vigild started). */
+struct global_lvs_timeouts {
+	uint32_t tcp_s, tcpfin_s, udp_s;
+};
+
+#define GLOBAL_LVS_TIMEOUT_MAX (86400u * 31) /* keepalived's LVS_MAX_TIMEOUT */
+#define GLOBAL_LVS_IFNAME_MAX 15            /* IP_VS_IFNAME_MAXLEN - 1 */
+
+/* lvs_sync_daemon INTERFACE [[inst] VRRP_INSTANCE] [id N] [maxlen N]
+ * [port N] [ttl N] [group ADDR]. Zero values are the kernel's defaults. */
+struct global_lvs_syncd {
+	struct cfg_loc loc;
+	const char *ifname;        /* NULL: no sync daemon */
+	const char *vrrp_instance; /* NULL: none (then master and backup) */
+	uint32_t syncid;           /* default: the instance's VRID, else 0 */
+	bool syncid_set;
+	uint16_t maxlen;           /* 0: from the interface's MTU */
+	uint16_t port;             /* 0: 8848 */
+	uint8_t ttl;               /* 0: 1 */
+	struct vaddr group;        /* family 0: the kernel's (224.0.0.81) */
+};
+
 struct global_conf {
 	/* Top level. */
 	const char *net_namespace, *net_namespace_ipvs;
@@ -110,6 +141,12 @@ struct global_conf {
 
 	uint32_t random_seed;
 	bool random_seed_set;
+
+	/* LVS */
+	struct global_lvs_timeouts lvs_timeouts;
+	bool lvs_flush;                      /* flush the IPVS table at start */
+	enum global_lvs_stop lvs_flush_on_stop;
+	struct global_lvs_syncd lvs_syncd;
 };
 
 #endif
