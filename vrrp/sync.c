@@ -73,6 +73,8 @@ static enum vrrp_state group_state(const struct vrrp_sync *s)
 	for (unsigned i = 0; i < s->n_members; i++) {
 		enum vrrp_state st = vrrp_instance_state(s->members[i]);
 
+		if (!s->members[i]->started)
+			return s->state; /* a generation still starting up */
 		if (st == VRRP_STATE_FAULT)
 			return VRRP_STATE_FAULT;
 		masters += st == VRRP_STATE_MASTER;

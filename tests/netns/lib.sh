@@ -145,6 +145,14 @@ last_time() { wire "$@" | tail -1 | awk '{ print $1 }'; }
 # ms_between T1 T2: (T2 - T1) in whole milliseconds.
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 
+# wire_between T0_MS T1_MS FILTER: how many packets matching FILTER were
+# captured in [T0, T1) (milliseconds since the epoch, as now_ms).
+wire_between() { wire "$3" | awk -v a="$1" -v b="$2" '$1 * 1000 >= a && $1 * 1000 < b' | wc -l; }
+
+# first_after T_MS FILTER: timestamp of the first matching packet at or
+# after T_MS, empty when none.
+first_after() { wire "$2" | awk -v t="$1" '$1 * 1000 >= t { print $1; exit }'; }
+
 # in_range N LO HI: LO <= N <= HI (integers).
 in_range() { [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 

@@ -88,8 +88,6 @@ stop_node 1
 capture_stop
 
 A1=$(node_ip 1) A2=$(node_ip 2)
-# wire_between T0_MS T1_MS FILTER: packets matching FILTER in [T0, T1).
-wire_between() { wire "$3" | awk -v a="$1" -v b="$2" '$1 * 1000 >= a && $1 * 1000 < b' | wc -l; }
 n=$(wire_between "$t_w_fail" "$t_w_ok" "$(advert4 "$A1" 3 51 90)")
 check "wire: node 1 advertised priority 90 once chk_weight failed ($n)" [ "$n" -ge 1 ]
 n=$(wire_between "$t_w_fail" "$t_w_ok" "$(advert4 "$A2" 3 51 100)")
