@@ -173,6 +173,47 @@ static void test_decode_refuses_config(void **state)
 	expect_bad(buf, n, 1, "out of range");
 }
 
+/* A state report says something the receiver can act on: a known kind, a
+ * VRRP state that exists, an up/down real server, a name (the parent relays
+ * VRRP states to the checker child, which switches lvs_sync_daemon on them). */
+static void test_decode_refuses_state(void **state)
+{
+	struct msg m = {.type = MSG_STATE}, out;
+	unsigned char buf[MSG_MAX_SIZE];
+	const char *why = NULL;
+	size_t n;
+
+	m.u.state.kind = MSG_STATE_VRRP_INSTANCE;
+	strcpy(m.u.state.name, "VI_1");
+	for (uint32_t v = MSG_VRRP_INIT; v <= MSG_VRRP_FAULT; v++) {
+		m.u.state.value = v;
+		n = encode(&m, buf);
+		assert_int_equal(msg_decode(buf, n, 0, &out, &why), 0);
+		assert_int_equal(out.u.state.value, v);
+	}
+	m.u.state.value = MSG_VRRP_FAULT + 1;
+	n = encode(&m, buf);
+	expect_bad(buf, n, 0, "unknown VRRP instance state");
+
+	m.u.state.value = MSG_VRRP_MASTER;
+	m.u.state.name[0] = '\0';
+	n = encode(&m, buf);
+	expect_bad(buf, n, 0, "without a name");
+
+	strcpy(m.u.state.name, "VI_1");
+	m.u.state.kind = 7;
+	n = encode(&m, buf);
+	expect_bad(buf, n, 0, "unknown state kind");
+
+	m.u.state.kind = MSG_STATE_REAL_SERVER;
+	m.u.state.value = 2;
+	n = encode(&m, buf);
+	expect_bad(buf, n, 0, "neither up nor down");
+	m.u.state.value = 1;
+	n = encode(&m, buf);
+	assert_int_equal(msg_decode(buf, n, 0, &out, &why), 0);
+}
+
 /* Every prefix and every single-byte corruption of a valid message either
  * decodes or is refused with a reason; none crashes (ASan watches). */
 static void test_decode_never_crashes(void **state)
@@ -212,6 +253,7 @@ int main(void)
 	    cmocka_unit_test(test_encode_refuses),
 	    cmocka_unit_test(test_decode_refuses),
 	    cmocka_unit_test(test_decode_refuses_config),
+	    cmocka_unit_test(test_decode_refuses_state),
 	    cmocka_unit_test(test_decode_never_crashes),
 	};
 
