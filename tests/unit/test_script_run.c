@@ -285,6 +285,28 @@ static void test_runner_free_kills_outstanding(void **state)
 	assert_int_equal(script_runner_new(f->event, &f->runner), 0);
 }
 
+/* A stopping process: after its loop finished, scripts still start
+ * (notify_stop), script_runner_wait() reaps them with their callbacks, and
+ * gives up at its deadline on one that takes longer. */
+static void test_wait_after_loop_finished(void **state)
+{
+	struct fixture *f = *state;
+	struct outcome quick = { 0 }, slow = { 0 };
+	uint64_t t0;
+
+	assert_int_equal(sd_event_exit(f->event, 0), 0);
+	assert_true(sd_event_loop(f->event) >= 0);
+	assert_int_equal(sd_event_get_state(f->event), SD_EVENT_FINISHED);
+	start_sh(f, "sleep 0.1; exit 4", NULL, NULL, &quick);
+	start_sh(f, "sleep 5", NULL, NULL, &slow);
+	t0 = mono_ms();
+	assert_int_equal(script_runner_wait(f->runner, 1000 * 1000), 1);
+	assert_in_range(mono_ms() - t0, 900, 2000);
+	assert_true(quick.done);
+	assert_true(WIFEXITED(quick.r.status) && WEXITSTATUS(quick.r.status) == 4);
+	assert_false(slow.done);
+}
+
 int main(void)
 {
 	sigset_t mask;
@@ -297,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_exec_failure_reported),
 		cmocka_unit_test(test_start_does_not_block_and_cancel_reaps),
 		cmocka_unit_test(test_runner_free_kills_outstanding),
+		cmocka_unit_test_setup_teardown(test_wait_after_loop_finished, setup, teardown),
 	};
 
 	/* sd-event watches children only with SIGCHLD blocked (vigild's

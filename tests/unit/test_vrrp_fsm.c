@@ -276,6 +276,75 @@ static void test_priority_change(void **state)
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
+/* keepalived's num_script_init: a weight-0 script without a verdict holds
+ * the instance in INIT, even out of FAULT; it starts once released. */
+static void test_hold_keeps_init(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_params p = params(3, 100, 100);
+	const struct vrrp_event fault = { .type = VRRP_EV_FAULT };
+	const struct vrrp_event clear = { .type = VRRP_EV_FAULT_CLEAR };
+
+	(void)state;
+	p.hold = true;
+	vrrp_fsm_init(&f);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_start, T0), 0);
+	assert_int_equal(f.state, VRRP_STATE_INIT);
+	assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &fault, T0), VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_FAULT);
+	/* Out of FAULT while still held: back to INIT, not BACKUP. */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &clear, T0), VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_INIT);
+	p.hold = false;
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_start, T0), VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+}
+
+/* A sync group member asks instead of taking over, keeps asking every
+ * Master_Down_Interval, and moves when the group says so. */
+static void test_sync_member_waits_for_group(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_params p = params(3, 100, 100);
+	const struct vrrp_event go = { .type = VRRP_EV_SYNC_MASTER };
+	const struct vrrp_event back = { .type = VRRP_EV_SYNC_BACKUP };
+	uint64_t t;
+
+	(void)state;
+	p.sync_member = true;
+	vrrp_fsm_init(&f);
+	vrrp_fsm_step(&f, &p, &ev_start, T0);
+	t = f.master_down_at;
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_timer, t), VRRP_ACT_WANT_MASTER);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_true(f.want_master);
+	assert_int_equal(f.master_down_at, t + vrrp_master_down_us(&f, &p));
+	/* A master it accepts (higher priority) withdraws the wish. */
+	struct vrrp_event adv = advert(200, 100, "10.0.0.9");
+	vrrp_fsm_step(&f, &p, &adv, t + 1);
+	assert_false(f.want_master);
+	/* A lower master does not (preempt): the wish stands. */
+	vrrp_fsm_step(&f, &p, &ev_timer, f.master_down_at);
+	adv = advert(50, 100, "10.0.0.9");
+	vrrp_fsm_step(&f, &p, &adv, f.master_down_at - 1);
+	assert_true(f.want_master);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &go, t + 2),
+			 VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_false(f.want_master);
+	/* SYNC_MASTER means nothing to a master; SYNC_BACKUP moves it. */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &go, t + 3), 0);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &back, t + 4), VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.master_down_at, t + 4 + vrrp_master_down_us(&f, &p));
+	/* Neither moves an instance in FAULT. */
+	const struct vrrp_event fault = { .type = VRRP_EV_FAULT };
+	vrrp_fsm_step(&f, &p, &fault, t + 5);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &go, t + 6), 0);
+	assert_int_equal(f.state, VRRP_STATE_FAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +362,8 @@ int main(void)
 		cmocka_unit_test(test_advert_cadence),
 		cmocka_unit_test(test_shutdown_and_fault),
 		cmocka_unit_test(test_priority_change),
+		cmocka_unit_test(test_hold_keeps_init),
+		cmocka_unit_test(test_sync_member_waits_for_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
