@@ -20,6 +20,7 @@
 #include "daemon/child.h"
 #include "ipvs/controller.h"
 #include "ipvs/desired.h"
+#include "ipvs/local_addrs.h"
 #include "vrrp/fsm.h"
 
 /* The VRRP child sends enum vrrp_state as it is; the codec knows these. */
@@ -41,6 +42,9 @@ struct vs_quorum {
 	const struct lvs_virtual_server *vs; /* of the running generation */
 	char key[96];
 	bool up;
+	/* ha_suspend: while the VS address is not local, its real servers'
+	 * verdicts stay as they were (one per real server, in config order). */
+	struct ipvs_rs_status *frozen; /* NULL: not suspended */
 };
 
 struct check_state {
@@ -53,6 +57,7 @@ struct check_state {
 	struct vs_quorum *quorum; /* one per virtual server, sorted by vs pointer */
 	size_t nquorum;
 	size_t last_ops; /* requests the last sync sent */
+	struct local_addrs *local; /* NULL unless a virtual server has ha_suspend */
 	struct instance_state *instances; /* VRRP instance states heard */
 	size_t ninstances;
 };
@@ -95,7 +100,15 @@ static struct ipvs_rs_status rs_status(const struct lvs_virtual_server *vs,
 {
 	struct check_state *st = data;
 	struct ipvs_rs_status r = { .up = !rs->alpha, .weight = rs->weight };
+	const struct vs_quorum *q = vs->ha_suspend ? quorum_find(st, vs) : NULL;
 
+	if (q && q->frozen) {
+		size_t i = 0;
+
+		for (const struct lvs_real_server *x = vs->real_servers; x; x = x->next, i++)
+			if (x == rs)
+				return q->frozen[i];
+	}
 	if (st->checkers)
 		checkers_rs_status(st->checkers, vs, rs, &r.up, &r.weight);
 	return r;
@@ -106,6 +119,13 @@ static bool quorum_up(const struct lvs_virtual_server *vs, void *data)
 	const struct vs_quorum *q = quorum_find(data, vs);
 
 	return q ? q->up : true;
+}
+
+static void quorum_free(struct vs_quorum *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(q[i].frozen);
+	free(q);
 }
 
 /* New quorum states for the running generation, carrying each virtual
@@ -132,11 +152,60 @@ static int quorum_rebuild(struct check_state *st)
 		q[n].up = old ? old->up
 			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
 	}
-	free(st->quorum);
+	quorum_free(st->quorum, st->nquorum);
 	qsort(q, n, sizeof(*q), quorum_by_ptr);
 	st->quorum = q;
 	st->nquorum = n;
 	return 0;
+}
+
+/* keepalived's ha_suspend: a virtual server's checks are suspended while
+ * its address is on no local interface, and its real servers keep their
+ * last verdicts. (The probes still run here -- the engine has no per-VS
+ * pause -- but their verdicts do not reach the table.) Returns whether any
+ * suspension changed. */
+static bool suspend_update(struct check_state *st)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < st->nquorum; i++) {
+		struct vs_quorum *q = &st->quorum[i];
+		const struct lvs_virtual_server *vs = q->vs;
+		bool suspend = vs->ha_suspend && vs->kind == LVS_VS_ADDR &&
+			       !local_addrs_has(st->local, &vs->addr);
+		struct ipvs_rs_status *frozen;
+		size_t n = 0;
+
+		if (suspend == (q->frozen != NULL))
+			continue;
+		any = true;
+		if (!suspend) {
+			free(q->frozen);
+			q->frozen = NULL;
+			log_info("virtual server %s: address is local, health checks resumed", q->key);
+			continue;
+		}
+		frozen = calloc(vs->n_real_servers ? vs->n_real_servers : 1, sizeof(*frozen));
+		if (!frozen) {
+			log_err("virtual server %s: cannot suspend its checks: out of memory", q->key);
+			continue;
+		}
+		/* The verdicts as they stand, read before q->frozen is set. */
+		for (const struct lvs_real_server *rs = vs->real_servers; rs; rs = rs->next)
+			frozen[n++] = rs_status(vs, rs, st);
+		q->frozen = frozen;
+		log_info("virtual server %s: address not local, health checks suspended (ha_suspend)",
+			 q->key);
+	}
+	return any;
+}
+
+static void on_local_addrs(void *data)
+{
+	struct check_state *st = data;
+
+	if (suspend_update(st))
+		sd_event_source_set_enabled(st->defer, SD_EVENT_ONESHOT);
 }
 
 /* Apply keepalived's quorum rule to every virtual server; log changes. */
@@ -233,6 +302,27 @@ static int on_defer(sd_event_source *s, void *data)
 	else
 		log_debug("%s", text);
 	return 0;
+}
+
+/* Watch local addresses while some virtual server has ha_suspend. */
+static void ha_suspend_watch(struct child *c, struct check_state *st)
+{
+	bool need = false;
+	int rc;
+
+	for (const struct lvs_virtual_server *vs = st->cfg->lvs.virtual_servers; vs; vs = vs->next)
+		need |= vs->ha_suspend;
+	if (need && !st->local) {
+		rc = local_addrs_new(c->event, on_local_addrs, st, &st->local);
+		if (rc < 0)
+			log_err("ha_suspend: cannot watch local addresses (%s): checks stay active",
+				strerror(-rc));
+	} else if (!need) {
+		local_addrs_free(st->local);
+		st->local = NULL;
+	}
+	if (st->local)
+		suspend_update(st);
 }
 
 /* 1 MASTER, 0 any other state, -1 not heard yet. */
@@ -384,6 +474,7 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 		snprintf(text, len, "out of memory");
 		return rc;
 	}
+	ha_suspend_watch(c, st);
 	/* Read the kernel at start-up only: a matching table is adopted, not
 	 * re-added. A reload diffs against what we applied. */
 	rc = check_sync(st, first, text, len);
@@ -418,7 +509,8 @@ static void child_check_stop(struct child *c)
 	}
 	ipvs_ctl_free(st->ctl);
 	checkers_free(st->checkers);
-	free(st->quorum);
+	quorum_free(st->quorum, st->nquorum);
+	local_addrs_free(st->local);
 	free(st->instances);
 	sd_event_source_unref(st->defer);
 	sd_event_source_unref(st->repair);
