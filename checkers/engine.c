@@ -163,23 +163,44 @@ void entry_eval(const struct rs_entry *e, bool *up, uint32_t *weight)
 	*weight = w < 0 ? 0 : w > (int64_t)LVS_WEIGHT_MAX ? LVS_WEIGHT_MAX : (uint32_t)w;
 }
 
-static void entry_update(struct checkers *c, struct rs_entry *e)
+const char *entry_label(const struct rs_entry *e, char *buf, size_t len)
 {
 	char v[80], r[64];
+
+	snprintf(buf, len, "virtual server %s: real server %s", vs_name(e->vs, v, sizeof(v)),
+		 rs_name(e->rs, r, sizeof(r)));
+	return buf;
+}
+
+void entry_notify(struct checkers *c, const struct rs_entry *e, bool up)
+{
+	char label[160];
+
+	if (!e->notify)
+		return;
+	rs_notify_run(checkers_script_runner(c), e->notify, up,
+		      entry_label(e, label, sizeof(label)));
+}
+
+static void entry_update(struct checkers *c, struct rs_entry *e)
+{
+	char label[160];
 	uint32_t weight;
 	bool up;
 
 	entry_eval(e, &up, &weight);
 	if (up == e->up && weight == e->weight)
 		return;
+	entry_label(e, label, sizeof(label));
 	if (up != e->up)
-		log_info("virtual server %s: real server %s is %s", vs_name(e->vs, v, sizeof(v)),
-			 rs_name(e->rs, r, sizeof(r)), up ? "up" : "down");
+		log_info("%s is %s", label, up ? "up" : "down");
 	else
-		log_info("virtual server %s: real server %s weight %u",
-			 vs_name(e->vs, v, sizeof(v)), rs_name(e->rs, r, sizeof(r)), weight);
-	e->up = up;
+		log_info("%s weight %u", label, weight);
 	e->weight = weight;
+	if (up != e->up) {
+		e->up = up;
+		entry_notify(c, e, up); /* a weight change runs nothing */
+	}
 	if (c->ops && c->ops->rs_changed)
 		c->ops->rs_changed(c->data, e->vs, e->rs, up, weight);
 }
@@ -254,7 +275,7 @@ void check_done(struct check *ck, bool ok, const char *fmt, ...)
 	enum verdict_next next;
 	char reason[256] = "";
 	uint64_t now = check_now(ck);
-	bool changed;
+	bool changed, first = !ck->state.has_run;
 	va_list ap;
 
 	check_close(ck);
@@ -273,8 +294,17 @@ void check_done(struct check *ck, bool ok, const char *fmt, ...)
 	check_log_result(ck, ok, changed, reason);
 	/* Users are told even without a change of state: the weight may have
 	 * moved; entry_update() reports only what changed. */
-	for (unsigned i = 0; i < ck->n_users; i++)
-		entry_update(ck->engine, ck->users[i]);
+	for (unsigned i = 0; i < ck->n_users; i++) {
+		struct rs_entry *e = ck->users[i];
+		bool was_up = e->up;
+
+		entry_update(ck->engine, e);
+		/* keepalived (update_svr_checker_state()): the first probe of
+		 * a check that started down (alpha) and stays down runs
+		 * notify_down, though nothing changed. */
+		if (first && !changed && !ck->state.up && !was_up && !e->up)
+			entry_notify(ck->engine, e, false);
+	}
 
 	if (next == VERDICT_NEXT_RETRY) {
 		check_arm(ck, now + conf->delay_before_retry_us);
@@ -379,7 +409,8 @@ struct script_runner *checkers_script_runner(struct checkers *c)
 	if (!c->scripts) {
 		r = script_runner_new(c->event, &c->scripts);
 		if (r < 0)
-			log_err("MISC_CHECK: cannot run scripts: %s", strerror(-r));
+			log_err("cannot run scripts (MISC_CHECK, notify_up/down): %s",
+				strerror(-r));
 	}
 	return c->scripts;
 }

@@ -11,6 +11,7 @@
 #include "checkers/check.h"
 #include "checkers/checkers.h"
 #include "checkers/key.h"
+#include "checkers/notify.h"
 
 struct rs_entry {
 	const struct lvs_virtual_server *vs;
@@ -20,6 +21,7 @@ struct rs_entry {
 	unsigned n_checks;
 	bool up;
 	uint32_t weight;
+	struct rs_notify *notify; /* NULL: no notify_up/notify_down */
 };
 
 struct checkers {
@@ -58,5 +60,12 @@ void check_free(struct check *ck);
 
 /* A real server's verdict from its checks' states and weights. */
 void entry_eval(const struct rs_entry *e, bool *up, uint32_t *weight);
+
+/* "virtual server 10.0.0.1:80: real server 10.0.1.2:80" into @buf, for
+ * logs and script messages. */
+const char *entry_label(const struct rs_entry *e, char *buf, size_t len);
+
+/* Run @e's notify_up (@up) or notify_down script, if it has one. */
+void entry_notify(struct checkers *c, const struct rs_entry *e, bool up);
 
 #endif

@@ -92,14 +92,24 @@ static void entries_free(struct rs_entry *entries, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(entries[i].checks);
 		free(entries[i].confs);
+		rs_notify_free(entries[i].notify);
 	}
 	free(entries);
 }
 
-/* The checks of one real server: found by key, or created. */
-static int entry_bind(struct checkers *c, const struct vigil_config *cfg, struct rs_entry *e)
+/* The checks of one real server: found by key, or created; its notify
+ * scripts, prepared. */
+static int entry_bind(struct checkers *c, const struct vigil_config *cfg, struct rs_entry *e,
+		      struct rs_notify_prep *prep)
 {
 	const struct lvs_real_server *rs = e->rs;
+
+	if (rs->notify_up || rs->notify_down) {
+		char label[160];
+
+		e->notify =
+		    rs_notify_new(rs, &cfg->global, prep, entry_label(e, label, sizeof(label)));
+	}
 
 	e->checks = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->checks));
 	e->confs = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->confs));
@@ -154,10 +164,108 @@ static void table_drop_unseen(struct checkers *c)
 	}
 }
 
-static int engine_apply(struct checkers *c, const struct vigil_config *cfg)
+/* --- what a reload tells scripts, and the status output --- */
+
+struct entry_ref {
+	char key[176];
+	const struct rs_entry *e;
+};
+
+static int entry_ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry_ref *)a)->key, ((const struct entry_ref *)b)->key);
+}
+
+static void entry_ref_set(struct entry_ref *ref, const struct rs_entry *e)
+{
+	char label[160];
+
+	/* The protocol too: TCP and UDP services on one address:port are
+	 * distinct virtual servers. */
+	snprintf(ref->key, sizeof(ref->key), "%d %s", (int)e->vs->protocol,
+		 entry_label(e, label, sizeof(label)));
+	ref->e = e;
+}
+
+/* keepalived on reload (clear_diff_rs(), migrate_checkers()): a real
+ * server that was up and is gone runs its notify_down; one that stays and
+ * whose verdict the new configuration changed runs the script of its new
+ * state. New real servers run nothing. Real servers are matched by their
+ * virtual server and address, not by pointer. Costs nothing when neither
+ * generation has a notify script. */
+static void generation_notify(struct checkers *c, const struct rs_entry *old, size_t n_old,
+			      const struct rs_entry *next, size_t n_next)
+{
+	struct entry_ref *refs, probe;
+	size_t n_refs = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < n_old && !any; i++)
+		any = old[i].notify;
+	for (size_t i = 0; i < n_next && !any; i++)
+		any = next[i].notify;
+	if (!any || !n_old)
+		return;
+	refs = calloc(n_next ? n_next : 1, sizeof(*refs));
+	if (!refs) {
+		log_err("out of memory: notify scripts not run for this reload");
+		return;
+	}
+	for (size_t i = 0; i < n_next; i++)
+		entry_ref_set(&refs[n_refs++], &next[i]);
+	qsort(refs, n_refs, sizeof(*refs), entry_ref_cmp);
+	for (size_t i = 0; i < n_old; i++) {
+		const struct entry_ref *found;
+
+		entry_ref_set(&probe, &old[i]);
+		found = bsearch(&probe, refs, n_refs, sizeof(*refs), entry_ref_cmp);
+		if (!found) {
+			if (old[i].up)
+				entry_notify(c, &old[i], false);
+		} else if (found->e->up != old[i].up) {
+			entry_notify(c, found->e, found->e->up);
+		}
+	}
+	free(refs);
+}
+
+/* At most this many shared probes are listed at info level; the rest at
+ * debug level (10,000 of them must not flood the log). */
+#define SHARING_LOGGED 20
+
+/* The status output: one summary line, and one per probe that several
+ * virtual servers share. */
+static void log_sharing(const struct checkers *c)
+{
+	size_t shared = 0, users = 0, listed = 0;
+
+	for (size_t i = 0; i < c->n_entries; i++)
+		users += c->entries[i].n_checks;
+	for (size_t i = 0; i < c->n_buckets; i++)
+		for (const struct check *ck = c->buckets[i]; ck; ck = ck->hnext) {
+			if (ck->n_vs < 2)
+				continue;
+			shared++;
+			if (listed++ < SHARING_LOGGED)
+				log_info("probe %s shared by %u virtual servers", ck->label,
+					 ck->n_vs);
+			else
+				log_debug("probe %s shared by %u virtual servers", ck->label,
+					  ck->n_vs);
+		}
+	if (listed > SHARING_LOGGED)
+		log_info("... and %zu more shared probes (listed at debug level)",
+			 listed - SHARING_LOGGED);
+	log_info("health checks: %zu real servers, %zu checkers, %zu probes scheduled, "
+		 "%zu of them shared by several virtual servers (%zu probes saved)",
+		 c->n_entries, users, c->n_checks, shared, users - c->n_checks);
+}
+
+static int engine_apply(struct checkers *c, const struct vigil_config *cfg, bool notify)
 {
 	const struct lvs_conf *lvs = &cfg->lvs;
 	struct rs_entry *entries, **by_rs;
+	struct rs_notify_prep prep = {0};
 	size_t n = 0, cap = 16, k = 0;
 	int r = 0;
 
@@ -184,8 +292,9 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg)
 
 			e->vs = vs;
 			e->rs = rs;
-			r = entry_bind(c, cfg, e);
+			r = entry_bind(c, cfg, e, &prep);
 		}
+	rs_notify_prep_end(&prep);
 	if (r < 0) {
 		/* Leave the running generation as it was: the checks created
 		 * for @cfg are dropped, users rebuilt from the old entries. */
@@ -211,6 +320,10 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg)
 			entries[i].checks[j]->conf = entries[i].confs[j];
 			entries[i].checks[j]->cfg = cfg;
 		}
+	for (size_t i = 0; i < n; i++)
+		entry_eval(&entries[i], &entries[i].up, &entries[i].weight);
+	if (notify)
+		generation_notify(c, c->entries, c->n_entries, entries, n);
 	entries_free(c->entries, c->n_entries);
 	free(c->by_rs);
 	c->entries = entries;
@@ -225,8 +338,8 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg)
 		while (by_rs[s])
 			s = (s + 1) & (cap - 1);
 		by_rs[s] = e;
-		entry_eval(e, &e->up, &e->weight);
 	}
+	log_sharing(c);
 	return 0;
 }
 
@@ -241,7 +354,7 @@ int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct chec
 	c->event = sd_event_ref(ev);
 	c->ops = ops;
 	c->data = data;
-	r = engine_apply(c, cfg);
+	r = engine_apply(c, cfg, false);
 	if (r < 0) {
 		checkers_free(c);
 		return r;
@@ -252,7 +365,7 @@ int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct chec
 
 int checkers_reload(struct checkers *c, const struct vigil_config *next)
 {
-	return engine_apply(c, next);
+	return engine_apply(c, next, true);
 }
 
 void checkers_rs_status(const struct checkers *c, const struct lvs_virtual_server *vs,
