@@ -92,6 +92,8 @@ static struct vs_quorum *quorum_find(const struct check_state *st,
 {
 	struct vs_quorum probe = { .vs = vs };
 
+	if (!st->nquorum)
+		return NULL;
 	return bsearch(&probe, st->quorum, st->nquorum, sizeof(probe), quorum_by_ptr);
 }
 
@@ -139,7 +141,8 @@ static int quorum_rebuild(struct check_state *st)
 
 	if (!q)
 		return -ENOMEM;
-	qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_key);
+	if (st->nquorum)
+		qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_key);
 	for (const struct lvs_virtual_server *vs = l->virtual_servers; vs; vs = vs->next, n++) {
 		const struct vs_quorum *old;
 
@@ -153,7 +156,8 @@ static int quorum_rebuild(struct check_state *st)
 			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
 	}
 	quorum_free(st->quorum, st->nquorum);
-	qsort(q, n, sizeof(*q), quorum_by_ptr);
+	if (n)
+		qsort(q, n, sizeof(*q), quorum_by_ptr);
 	st->quorum = q;
 	st->nquorum = n;
 	return 0;

@@ -109,7 +109,8 @@ int ipvs_ctl_sync(struct ipvs_ctl *ctl, struct ipvs_table *desired, bool read_ke
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
-	qsort(desired->services, desired->nservices, sizeof(*desired->services), key_cmp);
+	if (desired->nservices)
+		qsort(desired->services, desired->nservices, sizeof(*desired->services), key_cmp);
 	if (read) {
 		rc = ipvs_nl_dump(ctl->nl, &kernel);
 		if (rc < 0)
