@@ -69,7 +69,6 @@ union check_sockaddr {
 	struct sockaddr sa;
 	struct sockaddr_in in;
 	struct sockaddr_in6 in6;
-	struct sockaddr_storage ss;
 };
 
 struct check {
@@ -81,12 +80,13 @@ struct check {
 	const struct check_type *type;
 	union check_sockaddr dst; /* connect_ip/port or the RS's */
 	socklen_t dst_len;
-	char label[96]; /* "HTTP_GET 10.0.0.2:80" for logs */
 
 	/* The probe in flight, owned by the type between start() and
-	 * check_done() (check_close() releases fd and io). */
+	 * check_done() (check_close() releases fd and its watch). */
 	int fd;
-	sd_event_source *io;
+	sd_event_io_handler_t io_cb; /* set by check_watch(); NULL: not watched */
+	uint32_t io_events;
+	uint32_t io_seq; /* this watch's tag in the engine's epoll set */
 	void *probe;
 	const char *phase; /* what it waits for: named in a timeout */
 
@@ -103,7 +103,7 @@ struct check {
 	bool seen; /* still wanted by the generation being applied */
 	bool log_all_failures;
 	uint64_t slot_us; /* the schedule's anchor: probes start at slot + k*delay_loop */
-	sd_event_source *timer;
+	uint32_t slot;	  /* index in the engine's slots and due heap */
 	char *key;
 	size_t key_len;
 	uint64_t hash;
@@ -111,6 +111,10 @@ struct check {
 	struct rs_entry **users;
 	unsigned n_users, users_cap;
 	unsigned n_vs; /* distinct virtual servers among users */
+
+	/* "HTTP_GET 10.0.0.2:80" for logs (read-only for types), then the
+	 * key's bytes (ck->key points there). */
+	char label[];
 };
 
 /* End the probe in flight: @ok, or a failure with a printf-style reason
@@ -141,11 +145,12 @@ int check_socket(struct check *ck, int type, int protocol);
  * errno. */
 int check_connect(struct check *ck, int type, int protocol);
 
-/* Watch ck->fd for @events with @cb (creating ck->io, or changing what it
- * waits for). 0 or a negative errno. */
+/* Watch ck->fd for @events with @cb, in the engine's epoll set (level
+ * triggered), or change what it waits for. @cb gets the engine's io source
+ * as its first argument. 0 or a negative errno. */
 int check_watch(struct check *ck, uint32_t events, sd_event_io_handler_t cb);
 
-/* Close ck->io and ck->fd (either may be unset). */
+/* Stop watching and close ck->fd (either may be unset). */
 void check_close(struct check *ck);
 
 /* The pending socket error after a non-blocking connect (0: connected). */

@@ -1,5 +1,6 @@
-/* The health-check engine: one check per distinct probe (key.h), each on
- * its own timer, verdicts fanned out to every real server that uses it.
+/* The health-check engine: one check per distinct probe (key.h), each
+ * armed in the engine's one timer (loop.c), verdicts fanned out to every
+ * real server that uses it.
  *
  * A real server of a virtual server is an rs_entry: the checks it uses and
  * the verdict last reported for it (up only when every check is up). A
@@ -24,8 +25,6 @@
 #include "daemon/log.h"
 #include "lib/script.h"
 
-/* Timer slack: probes due within 1 ms of each other share a wake-up. */
-#define CHECK_TIMER_ACCURACY_US 1000
 /* Probe failure messages (not state changes) per second, engine-wide. */
 #define FAILURE_LOG_PER_SEC 20
 
@@ -98,21 +97,21 @@ static const char *rs_name(const struct lvs_real_server *rs, char *buf, size_t l
 	return buf;
 }
 
-static void check_label(struct check *ck, const struct vaddr *addr, uint16_t port)
+static void check_label(const struct lvs_checker *c, const struct vaddr *addr, uint16_t port,
+			char *buf, size_t len)
 {
-	const struct lvs_checker *c = ck->conf;
 	char a[VADDR_STRLEN];
 
 	if (c->type == LVS_CHECK_MISC) {
-		snprintf(ck->label, sizeof(ck->label), "MISC_CHECK '%s'", c->u.misc.script.cmd);
+		snprintf(buf, len, "MISC_CHECK '%s'", c->u.misc.script.cmd);
 	} else if (c->type == LVS_CHECK_FILE) {
-		snprintf(ck->label, sizeof(ck->label), "FILE_CHECK %s", c->u.file.track_file);
+		snprintf(buf, len, "FILE_CHECK %s", c->u.file.track_file);
 	} else {
 		vaddr_format(addr, a, sizeof(a));
 		if (c->type == LVS_CHECK_PING)
-			snprintf(ck->label, sizeof(ck->label), "PING_CHECK %s", a);
+			snprintf(buf, len, "PING_CHECK %s", a);
 		else
-			snprintf(ck->label, sizeof(ck->label),
+			snprintf(buf, len,
 				 addr->family == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
 				 lvs_checker_name(c->type), a, port);
 	}
@@ -207,13 +206,6 @@ static void entry_update(struct checkers *c, struct rs_entry *e)
 
 /* --- probes: start, deadline, end --- */
 
-static void check_arm(struct check *ck, uint64_t due)
-{
-	if (sd_event_source_set_time(ck->timer, due) < 0 ||
-	    sd_event_source_set_enabled(ck->timer, SD_EVENT_ONESHOT) < 0)
-		log_err("%s: cannot arm its timer: the check stops", ck->label);
-}
-
 void check_set_deadline(struct check *ck, uint64_t usec)
 {
 	check_arm(ck, check_now(ck) + usec);
@@ -233,24 +225,22 @@ static void check_start(struct check *ck)
 	ck->type->start(ck);
 }
 
-static int check_timer_cb(sd_event_source *s, uint64_t usec, void *data)
+void check_fire(struct check *ck)
 {
-	struct check *ck = data;
 	const char *phase;
 
 	if (!ck->running) {
 		check_start(ck);
-		return 0;
+		return;
 	}
 	if (ck->type->timeout) {
 		ck->type->timeout(ck);
-		return 0;
+		return;
 	}
 	phase = ck->phase;
 	ck->type->cancel(ck);
 	check_close(ck);
 	check_done(ck, false, "timed out%s%s", phase ? " " : "", phase ? phase : "");
-	return 0;
 }
 
 static void check_log_result(struct check *ck, bool ok, bool changed, const char *reason)
@@ -324,9 +314,8 @@ void check_free(struct check *ck)
 	}
 	if (ck->type && ck->type->fini)
 		ck->type->fini(ck);
-	sd_event_source_disable_unref(ck->timer);
+	check_slot_detach(ck->engine, ck);
 	free(ck->users);
-	free(ck->key);
 	free(ck);
 }
 
@@ -352,54 +341,61 @@ struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
 			const struct lvs_checker *conf, const struct lvs_real_server *rs,
 			struct check_key *key)
 {
-	struct check *ck = calloc(1, sizeof(*ck));
+	struct check *ck;
 	struct vaddr addr;
 	uint16_t port;
 	uint64_t due;
-	int r;
+	char label[96];
+	size_t label_len;
 
-	if (!ck)
+	check_target(conf, rs, &addr, &port);
+	check_label(conf, &addr, port, label, sizeof(label));
+	label_len = strlen(label);
+	/* The label and the key live at the end of the check, at their
+	 * size: one block (the key's buffer has room to grow, 10,000 of
+	 * them were a quarter of the checker child's heap). */
+	ck = calloc(1, sizeof(*ck) + label_len + 1 + key->len);
+	if (!ck) {
+		free(key->bytes);
+		key->bytes = NULL;
 		return NULL;
+	}
+	memcpy(ck->label, label, label_len + 1);
+	ck->key = ck->label + label_len + 1;
+	if (key->len)
+		memcpy(ck->key, key->bytes, key->len);
 	ck->engine = c;
 	ck->event = c->event;
 	ck->cfg = cfg;
 	ck->conf = conf;
 	ck->type = check_type_of(conf->type);
 	ck->fd = -1;
-	ck->key = key->bytes;
 	ck->key_len = key->len;
 	ck->hash = key->hash;
+	free(key->bytes);
 	key->bytes = NULL;
-	check_target(conf, rs, &addr, &port);
 	check_set_dst(ck, &addr, port);
-	check_label(ck, &addr, port);
 	verdict_init(&ck->state, conf->alpha);
 
 	due = engine_now(c) + sched_spread(c->spread_k++, conf->warmup_us);
 	ck->slot_us = due;
-	r = sd_event_add_time(c->event, &ck->timer, CLOCK_MONOTONIC, due, CHECK_TIMER_ACCURACY_US,
-			      check_timer_cb, ck);
-	if (r < 0) {
-		log_err("%s: cannot create its timer: %s", ck->label, strerror(-r));
-		goto fail;
+	if (check_slot_attach(c, ck) < 0) {
+		log_err("%s: cannot create its timer: out of memory", ck->label);
+		free(ck);
+		return NULL;
 	}
+	check_arm(ck, due);
 	if (ck->type->init && ck->type->init(ck) < 0) {
 		/* Reason logged by init(). The check stays, down and idle, so
 		 * its real servers do not get traffic on an unverified
 		 * promise. */
 		ck->type = NULL;
 		ck->state.up = false;
-		sd_event_source_set_enabled(ck->timer, SD_EVENT_OFF);
+		check_disarm(ck);
 	} else if (ck->type->immediate) {
 		check_start(ck);
 	}
 	return ck;
-fail:
-	ck->type = NULL;
-	sd_event_source_disable_unref(ck->timer);
-	free(ck->key);
-	free(ck);
-	return NULL;
 }
 
 struct script_runner *checkers_script_runner(struct checkers *c)

@@ -354,6 +354,14 @@ int checkers_new(sd_event *ev, const struct vigil_config *cfg, const struct chec
 	c->event = sd_event_ref(ev);
 	c->ops = ops;
 	c->data = data;
+	c->epoll_fd = -1;
+	r = checks_loop_init(c);
+	if (r < 0) {
+		log_err("health checks: cannot set up the engine's timer and sockets: %s",
+			strerror(-r));
+		checkers_free(c);
+		return r;
+	}
 	r = engine_apply(c, cfg, false);
 	if (r < 0) {
 		checkers_free(c);
@@ -410,6 +418,7 @@ void checkers_free(struct checkers *c)
 			check_free(ck);
 		}
 	free(c->buckets);
+	checks_loop_fini(c);
 	entries_free(c->entries, c->n_entries);
 	free(c->by_rs);
 	tls_ctx_free(c->tls_ctx);

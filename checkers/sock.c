@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "checkers/check.h"
+#include "checkers/engine.h"
 
 static int check_bind(struct check *ck, int fd)
 {
@@ -84,19 +86,41 @@ int check_connect(struct check *ck, int type, int protocol)
 
 int check_watch(struct check *ck, uint32_t events, sd_event_io_handler_t cb)
 {
-	int r;
+	struct checkers *c = ck->engine;
+	struct epoll_event ev = {.events = events};
 
-	if (ck->io) {
+	if (ck->io_cb) {
 		/* One handler per probe: types dispatch on their own state. */
-		r = sd_event_source_set_io_events(ck->io, events);
-		return r < 0 ? r : 0;
+		ck->io_cb = cb;
+		if (events == ck->io_events)
+			return 0;
+		ev.data.u64 = check_io_tag(ck);
+		if (epoll_ctl(c->epoll_fd, EPOLL_CTL_MOD, ck->fd, &ev) < 0)
+			return -errno;
+		ck->io_events = events;
+		return 0;
 	}
-	return sd_event_add_io(ck->event, &ck->io, ck->fd, events, cb, ck);
+	/* A new tag for every watch: an event queued for an earlier socket
+	 * of this check (or of a freed check that had its slot) is stale. */
+	if (++c->io_seq == 0) /* 0 tags no watch */
+		c->io_seq = 1;
+	ck->io_seq = c->io_seq;
+	ev.data.u64 = check_io_tag(ck);
+	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, ck->fd, &ev) < 0)
+		return -errno;
+	ck->io_cb = cb;
+	ck->io_events = events;
+	return 0;
 }
 
 void check_close(struct check *ck)
 {
-	ck->io = sd_event_source_disable_unref(ck->io);
+	/* close() takes the socket out of the epoll set: no EPOLL_CTL_DEL
+	 * (a system call per probe). Should a forked child still hold it
+	 * until its exec, its events carry this watch's tag, which no
+	 * longer matches. */
+	ck->io_cb = NULL;
+	ck->io_seq = 0;
 	if (ck->fd >= 0) {
 		close(ck->fd);
 		ck->fd = -1;
