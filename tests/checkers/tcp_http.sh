@@ -18,7 +18,7 @@ printf 'digest body\n' >"$T/digest.txt"
 digest=$(md5sum "$T/digest.txt" | cut -d' ' -f1)
 cat >"$T/nginx.conf" <<NGINX
 daemon off;
-master_process on;
+master_process off; # one process: stopping it stops serving, even after a SIGKILL
 worker_processes 1;
 pid $T/nginx.pid.file;
 error_log $T/nginx.err;
