@@ -399,7 +399,8 @@ static int http_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 
 	switch (p->step) {
 	case HTTP_CONNECTING:
-		err = check_socket_error(fd);
+		/* As in tcp.c: a failed connect comes with EPOLLERR. */
+		err = revents & (EPOLLERR | EPOLLHUP) ? check_socket_error(fd) : 0;
 		if (err)
 			http_fail(ck, "connect: %s", strerror(err));
 		else

@@ -161,7 +161,8 @@ static int smtp_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 		smtp_read(ck);
 		return 0;
 	}
-	err = check_socket_error(fd);
+	/* As in tcp.c: a failed connect comes with EPOLLERR. */
+	err = revents & (EPOLLERR | EPOLLHUP) ? check_socket_error(fd) : 0;
 	if (err) {
 		smtp_fail(ck, "connect: %s", strerror(err));
 		return 0;
