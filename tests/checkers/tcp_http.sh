@@ -165,8 +165,10 @@ for vs in 10.250.0.1:80 10.250.0.2:80 10.250.0.3:80 10.250.0.4:443; do
 	port=${vs#*:}
 	if wait_until 5 has "change $vs $RS:$port down"; then
 		ms=$(($(now_ms) - t0))
-		# 3 s bound, plus timer slack and this script's polling.
-		check "nginx stopped: $vs down after ${ms} ms (bound 3000 + 500)" test $ms -le 3500
+		# The exact bound is held by test_check_engine (fake clock); here,
+		# on a machine that may be loaded (CI runs tests in parallel), a
+		# generous slack: the point is that the verdict follows the service.
+		check "nginx stopped: $vs down after ${ms} ms (bound 3000, + 2000 slack)" test $ms -le 5000
 	else
 		not_ok "nginx stopped: $vs down"
 	fi
@@ -181,7 +183,7 @@ for vs in 10.250.0.1:80 10.250.0.2:80 10.250.0.3:80 10.250.0.4:443; do
 	port=${vs#*:}
 	if wait_until 4 has "change $vs $RS:$port up"; then
 		ms=$(($(now_ms) - t0))
-		check "nginx back: $vs up after ${ms} ms (bound 1000 + 500)" test $ms -le 1500
+		check "nginx back: $vs up after ${ms} ms (bound 1000, + 2000 slack)" test $ms -le 3000
 	else
 		not_ok "nginx back: $vs up"
 	fi
