@@ -240,35 +240,63 @@ static int batch_send(struct ipvs_nl *nl)
 }
 
 /* Read acks until every request in [first, first + count) has one. */
-static int collect_acks(struct ipvs_nl *nl, uint32_t first, size_t count, int *errs, int *failed)
+/* Read one datagram and hand each netlink message in it to @fn, which
+ * returns 0 to go on, 1 when the caller's exchange is complete, or a
+ * negative errno. Returns the first non-zero answer, or 0. */
+typedef int (*msg_fn)(const struct nlmsghdr *h, void *ctx);
+
+static int recv_each(struct ipvs_nl *nl, msg_fn fn, void *ctx)
 {
-	size_t got = 0;
+	struct nlmsghdr *h = (struct nlmsghdr *)nl->rbuf;
+	ssize_t n;
+	int len, rc;
 
-	while (got < count) {
-		ssize_t n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)nl->rbuf;
-		int len = (int)n;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
-			struct nlmsgerr *e = NLMSG_DATA(h);
-			uint32_t i = h->nlmsg_seq - first;
-
-			if (h->nlmsg_type != NLMSG_ERROR || i >= count ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				continue; /* not one of ours: ignore */
-			if (errs)
-				errs[i] = e->error;
-			if (e->error)
-				(*failed)++;
-			got++;
-		}
+	do
+		n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (len = (int)n; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+		rc = fn(h, ctx);
+		if (rc)
+			return rc;
 	}
 	return 0;
+}
+
+struct acks {
+	uint32_t first;
+	size_t count, got;
+	int *errs;
+	int failed;
+};
+
+static int on_ack(const struct nlmsghdr *h, void *ctx)
+{
+	struct acks *a = ctx;
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+	uint32_t i = h->nlmsg_seq - a->first;
+
+	if (h->nlmsg_type != NLMSG_ERROR || i >= a->count || h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+		return 0; /* not one of ours: ignore */
+	if (a->errs)
+		a->errs[i] = e->error;
+	if (e->error)
+		a->failed++;
+	a->got++;
+	return 0;
+}
+
+/* Read acks until every request in [first, first + count) has one. */
+static int collect_acks(struct ipvs_nl *nl, uint32_t first, size_t count, int *errs, int *failed)
+{
+	struct acks a = { first, count, 0, errs, 0 };
+	int rc = 0;
+
+	while (!rc && a.got < count)
+		rc = recv_each(nl, on_ack, &a);
+	*failed += a.failed;
+	return rc;
 }
 
 int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_ops *ops, int *errs)
@@ -317,46 +345,46 @@ int ipvs_nl_flush(struct ipvs_nl *nl)
 
 typedef ipvs_nl_reply_fn dump_fn;
 
+struct replies {
+	uint32_t seq;
+	dump_fn fn;
+	void *data;
+};
+
+static int on_reply(const struct nlmsghdr *h, void *ctx)
+{
+	struct replies *r = ctx;
+	struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
+
+	if (h->nlmsg_seq != r->seq)
+		return 0;
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(h);
+
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+			return -EPROTO;
+		return e->error ? e->error : 1; /* an ack: done */
+	}
+	if (genlmsg_parse((struct nlmsghdr *)h, 0, tb, IPVS_CMD_ATTR_MAX, NULL) < 0)
+		return -EPROTO;
+	return r->fn(tb, r->data);
+}
+
 /* Send one request and hand each reply with its sequence number to @fn,
  * until NLMSG_DONE or the ack (@flags: NLM_F_DUMP or NLM_F_ACK). */
 static int exchange(struct ipvs_nl *nl, uint8_t cmd, int flags, ipvs_nl_build_fn build,
 		    const void *arg, dump_fn fn, void *data)
 {
-	uint32_t seq = nl->seq++;
+	struct replies r = { nl->seq++, fn, data };
 	int rc;
 
-	rc = batch_add_built(nl, cmd, flags, build, arg, seq);
+	rc = batch_add_built(nl, cmd, flags, build, arg, r.seq);
 	rc = rc ?: batch_send(nl);
-	while (!rc) {
-		ssize_t n = recv(nl->fd, nl->rbuf, RECV_BUF, 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)nl->rbuf;
-		int len = (int)n;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
-			struct nlattr *tb[IPVS_CMD_ATTR_MAX + 1];
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				return h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? e->error : -EPROTO;
-			}
-			if (genlmsg_parse(h, 0, tb, IPVS_CMD_ATTR_MAX, NULL) < 0)
-				return -EPROTO;
-			rc = fn(tb, data);
-			if (rc)
-				return rc;
-		}
-	}
-	return rc;
+	while (!rc)
+		rc = recv_each(nl, on_reply, &r);
+	return rc < 0 ? rc : 0;
 }
 
 int ipvs_nl_query(struct ipvs_nl *nl, uint8_t cmd, bool dump_all, ipvs_nl_build_fn build,
