@@ -12,7 +12,9 @@
  * real time at once (so the hard limit, SIGKILL, is never reached) and the
  * loop logs it and goes back to real time a minute later. A configuration
  * apply runs under SCHED_OTHER: it may legitimately run long without
- * sleeping, and no timer fires during it anyway. */
+ * sleeping, and no timer fires during it anyway. `vrrp_rt_priority 0` (or
+ * `off`) keeps the child under SCHED_OTHER. keepalived's vrrp_priority
+ * (nice) and vrrp_no_swap (mlockall) are applied at each configuration. */
 #include "build-config.h"
 
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +57,7 @@ struct child_vrrp {
 	uint64_t rttime_us;
 	bool realtime;	 /* SCHED_RR is in effect */
 	bool rt_refused; /* the kernel said no once: say it only once */
+	bool locked;	 /* vrrp_no_swap: mlockall() is in effect */
 };
 
 /* The write end of xcpu_pipe, for the signal handler (which can reach
@@ -80,7 +84,9 @@ static void child_vrrp_rt_settings(struct child_vrrp *cv, const struct vigil_con
 {
 	const struct global_conf *g = cfg ? &cfg->global : NULL;
 
-	cv->rt_priority = g && g->vrrp_rt_priority ? g->vrrp_rt_priority : CHILD_VRRP_RT_PRIORITY;
+	cv->rt_priority = g && g->vrrp_rt_off	      ? 0
+			  : g && g->vrrp_rt_priority ? g->vrrp_rt_priority
+						     : CHILD_VRRP_RT_PRIORITY;
 	cv->rttime_us =
 	    g && g->vrrp_rlimit_rttime_us ? g->vrrp_rlimit_rttime_us : CHILD_VRRP_RTTIME_US;
 }
@@ -110,6 +116,12 @@ static void child_vrrp_rt_enter(struct child_vrrp *cv)
 				  .rlim_max = cv->rttime_us + CHILD_VRRP_RTTIME_HARD_EXTRA_US};
 
 	cv->rt_retry = sd_event_source_disable_unref(cv->rt_retry);
+	if (!cv->rt_priority) {
+		if (!cv->rt_refused)
+			log_info("real-time scheduling off (vrrp_rt_priority 0)");
+		cv->rt_refused = true; /* say it once */
+		return;
+	}
 	if (setrlimit(RLIMIT_RTTIME, &rl) < 0) {
 		/* Without a finite limit, real time is not safe: stay out. */
 		if (!cv->rt_refused)
@@ -168,6 +180,33 @@ static int child_vrrp_on_xcpu(sd_event_source *s, int fd, uint32_t revents, void
 	if (rc < 0)
 		log_warn("cannot schedule the return to real time: %s", strerror(-rc));
 	return 0;
+}
+
+/* keepalived's vrrp_priority and vrrp_no_swap for the VRRP process. The
+ * nice value matters under SCHED_OTHER: always with vrrp_rt_priority 0,
+ * else after a SIGXCPU and during configuration applies. */
+static void child_vrrp_process_settings(struct child_vrrp *cv, const struct vigil_config *cfg)
+{
+	const struct global_conf *g = cfg ? &cfg->global : NULL;
+	int nice = g ? g->vrrp_priority : 0;
+	bool lock = g && g->vrrp_no_swap;
+
+	if (getpriority(PRIO_PROCESS, 0) != nice && setpriority(PRIO_PROCESS, 0, nice) < 0)
+		log_warn("cannot set vrrp_priority %d: %s", nice, strerror(errno));
+	if (lock && !cv->locked) {
+		/* MCL_ONFAULT: what is in use is locked (and so is what gets
+		 * used later), but the kernel does not walk the gigabytes of
+		 * PROT_NONE address space reserved for configurations
+		 * (daemon/config_slots.c): that took over a second here. */
+		if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0)
+			log_warn("vrrp_no_swap: cannot lock the VRRP process in memory: %s",
+				 strerror(errno));
+		else
+			cv->locked = true;
+	} else if (!lock && cv->locked) {
+		munlockall();
+		cv->locked = false;
+	}
 }
 
 static void child_vrrp_free(struct child_vrrp *cv)
@@ -269,6 +308,7 @@ static int child_vrrp_apply(struct child *c, const struct vigil_config *next, ch
 	child_vrrp_rt_leave(cv);
 	rc = vrrp_apply(cv->vrrp, c->cfg, next, text, len);
 	child_vrrp_rt_settings(cv, rc < 0 ? c->cfg : next);
+	child_vrrp_process_settings(cv, rc < 0 ? c->cfg : next);
 	child_vrrp_rt_enter(cv);
 	return rc;
 }

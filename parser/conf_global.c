@@ -75,7 +75,22 @@ DEF_U32(h_shutdown_script_timeout, shutdown_script_timeout_s, 1, 1000)
 DEF_FLAG(h_fifo_write_states, fifo_write_vrrp_states_on_reload)
 DEF_I32(h_vrrp_priority, vrrp_priority, -20, 19)
 DEF_I32(h_checker_priority, checker_priority, -20, 19)
-DEF_U32(h_vrrp_rt_priority, vrrp_rt_priority, 1, 99)
+/* vigil runs the VRRP child real-time by default (daemon/child_vrrp.c);
+ * "0" or "off" turns that off. keepalived 2.2.7 knows neither (its default
+ * is already off): its -t fails on them. */
+H(h_vrrp_rt_priority)
+{
+	UNUSED_OBJ;
+	if (n->argc > 1 && (strcmp(n->args[1].s, "off") == 0 || strcmp(n->args[1].s, "0") == 0)) {
+		G(ctx)->vrrp_rt_priority = 0;
+		G(ctx)->vrrp_rt_off = true;
+		conf_strict(ctx, n, 1, "vrrp_rt_priority %s: vigil's default real-time scheduling "
+			    "is off (keepalived 2.2.7 rejects the value)", n->args[1].s);
+		return;
+	}
+	if (conf_u32(ctx, n, 1, 1, 99, &G(ctx)->vrrp_rt_priority) == 0)
+		G(ctx)->vrrp_rt_off = false;
+}
 DEF_U32(h_checker_rt_priority, checker_rt_priority, 1, 99)
 DEF_U32(h_vrrp_rlimit_rttime, vrrp_rlimit_rttime_us, 2, UINT32_MAX)
 DEF_U32(h_checker_rlimit_rttime, checker_rlimit_rttime_us, 2, UINT32_MAX)

@@ -133,7 +133,8 @@ struct global_conf {
 	bool fifo_write_vrrp_states_on_reload;
 
 	int32_t vrrp_priority, checker_priority;       /* nice, 0 */
-	uint32_t vrrp_rt_priority, checker_rt_priority; /* 0: not real-time */
+	uint32_t vrrp_rt_priority, checker_rt_priority; /* 0: unset (VRRP: vigil's default) */
+	bool vrrp_rt_off;                               /* vrrp_rt_priority 0|off */
 	uint32_t vrrp_rlimit_rttime_us, checker_rlimit_rttime_us; /* 0: default */
 	bool vrrp_no_swap, checker_no_swap;
 	int32_t max_auto_priority;           /* 0: off */

@@ -81,6 +81,7 @@ void vrrp_free(struct vrrp *v)
 		vrrp_sync_free(s);
 	}
 	vrrp_tracker_free(v->tracker);
+	sd_event_source_disable_unref(v->startup_delay);
 	vrrp_fifos_close(&v->fifos);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
@@ -220,6 +221,49 @@ static void syncs_link(struct vrrp *v)
 
 /* --- a configuration generation ------------------------------------------- */
 
+static unsigned start_instances(struct vrrp *v)
+{
+	unsigned started = 0;
+
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		if (!i->started) {
+			vrrp_instance_start(i);
+			started++;
+		}
+	return started;
+}
+
+static int on_startup_delay(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp *v = data;
+
+	(void)usec;
+	sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	log_info("vrrp_startup_delay over: starting %u VRRP instance(s)", start_instances(v));
+	return 0;
+}
+
+/* keepalived's vrrp_startup_delay: after the process starts, no instance
+ * opens a socket, sends, listens or touches an address until the delay has
+ * passed. Reloads meanwhile only change what will start. Returns true while
+ * the delay runs. */
+static bool startup_delayed(struct vrrp *v, const struct vigil_config *next)
+{
+	uint64_t delay = next->global.vrrp_startup_delay_us;
+	int enabled = SD_EVENT_OFF;
+
+	if (!v->configured) {
+		v->configured = true;
+		if (delay && sd_event_add_time_relative(v->event, &v->startup_delay, CLOCK_MONOTONIC,
+							delay, 1000, on_startup_delay, v) >= 0)
+			log_info("vrrp_startup_delay: instances start in %.3f s", delay / 1e6);
+	}
+	if (!v->startup_delay)
+		return false;
+	return sd_event_source_get_enabled(v->startup_delay, &enabled) >= 0 &&
+	       enabled != SD_EVENT_OFF;
+}
+
 int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vigil_config *next,
 	       char *text, size_t len)
 {
@@ -285,11 +329,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	v->tracker = tracker;
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		track_apply(v, i);
-	for (struct vrrp_instance *i = v->instances; i; i = i->next)
-		if (!i->started) {
-			vrrp_instance_start(i);
-			started++;
-		}
+	if (!startup_delayed(v, next))
+		started = start_instances(v);
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		fault += vrrp_instance_state(i) == VRRP_STATE_FAULT;
 	snprintf(text, len, "%u VRRP instance%s (%u kept, %u started, %u stopped, %u in FAULT)",

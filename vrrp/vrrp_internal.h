@@ -30,6 +30,10 @@ struct vrrp {
 	struct vrrp_tracker *tracker;     /* of the running configuration */
 	struct vrrp_fifos fifos;          /* notify_fifo, vrrp_notify_fifo */
 	struct vrrp_link *links;
+	/* vrrp_startup_delay: instances wait for this timer after the first
+	 * configuration this process applies (keepalived: after it starts). */
+	sd_event_source *startup_delay;
+	bool configured; /* a configuration was applied */
 };
 
 /* CLOCK_MONOTONIC in microseconds, the clock of every deadline. */

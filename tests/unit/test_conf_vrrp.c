@@ -267,6 +267,35 @@ static void test_fixups_fail_the_test(void **state)
 			    "AH authentication; starting as BACKUP");
 }
 
+/* vrrp_rt_priority 0 / off turns vigil's default real-time scheduling off;
+ * keepalived 2.2.7's -t rejects both, hence DIAG_STRICT. */
+static void test_rt_priority_off(void **state)
+{
+	static const char *const offs[] = {"off", "0"};
+	struct loaded *l;
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "global_defs {\n vrrp_rt_priority %s\n}\n", offs[i]);
+		l = load(text);
+		assert_int_equal(l->rc, 0);
+		assert_true(l->cfg->global.vrrp_rt_off);
+		assert_int_equal(l->dl.strict, 1);
+		assert_non_null(diag_text(l, "real-time scheduling is off"));
+	}
+	l = load("global_defs {\n vrrp_rt_priority 20\n vrrp_priority -5\n vrrp_no_swap\n}\n");
+	assert_int_equal(l->rc, 0);
+	assert_false(l->cfg->global.vrrp_rt_off);
+	assert_int_equal(l->cfg->global.vrrp_rt_priority, 20);
+	assert_int_equal(l->cfg->global.vrrp_priority, -5);
+	assert_true(l->cfg->global.vrrp_no_swap);
+	assert_int_equal(l->dl.strict, 0);
+	l = load("global_defs {\n vrrp_rt_priority 100\n}\n");
+	assert_int_not_equal(l->rc, 0);
+}
+
 /* Names are indexed, not scanned: thousands of objects, each name found. */
 static void test_many_objects(void **state)
 {
@@ -403,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_duplicates_warn),
 		cmocka_unit_test(test_fixups_fail_the_test),
+		cmocka_unit_test(test_rt_priority_off),
 		cmocka_unit_test(test_many_objects),
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_tracked_objects),
