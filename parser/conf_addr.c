@@ -155,7 +155,7 @@ static const struct opt_spec route_opts[] = {
 	{ "ssthresh", 1 }, { "realms", 1 }, { "rto_min", 1 }, { "initcwnd", 1 },
 	{ "initrwnd", 1 }, { "features", 1 }, { "quickack", 1 }, { "congctl", 1 },
 	{ "pref", 1 }, { "fastopen_no_cookie", 1 }, { "hoplimit", 1 }, { "ttl-propagate", 1 },
-	{ "expires", 1 }, { "vrf", 1 }, { "encap", 0 }, { "nexthop", 0 }, { "weight", 1 },
+	{ "expires", 1 }, { "vrf", 1 }, { "encap", 0 },
 	{ "lock", 0 }, { "inet6", 0 }, { "inet", 0 },
 };
 
@@ -236,15 +236,16 @@ static int route_word(struct conf_ctx *ctx, const struct cfg_node *n, unsigned *
 	if (!strcmp(w, "no_track")) { r->no_track = true; return 0; }
 	if (!strcmp(w, "inet6")) { r->family = AF_INET6; return 0; }
 	if ((o = opt_find(route_opts, sizeof(route_opts) / sizeof(*route_opts), w))) {
-		/* nexthop and encap take everything up to the next known word. */
+		/* encap takes everything up to the next known word. */
 		unsigned end = i + 1 + o->nargs;
 
+		/* ip(8): a metric may be locked, "mtu lock 1400". */
+		if (o->nargs == 1 && end < n->argc && !strcmp(n->args[i + 1].s, "lock"))
+			end++;
 		if (end > n->argc) {
 			conf_error(ctx, n, i, "'%s' needs a value", w);
 			return -1;
 		}
-		if (!strcmp(w, "nexthop"))
-			r->has_nexthops = true;
 		keep_words(ctx, n, i, end, &r->extra);
 		*ip = end - 1;
 		return 0;
@@ -301,10 +302,51 @@ static int route_word(struct conf_ctx *ctx, const struct cfg_node *n, unsigned *
 	return -1;
 }
 
+/* A word of an open "nexthop": via/gw, dev, weight, onlink. Returns 1 when
+ * the word is not a nexthop's (it then belongs to the route), 0 or -1. */
+static int nexthop_word(struct conf_ctx *ctx, const struct cfg_node *n, unsigned *ip,
+			struct vrrp_route_conf *r, struct vrrp_nexthop_conf *nh)
+{
+	unsigned i = *ip;
+	const char *w = n->args[i].s;
+
+	if (!strcmp(w, "onlink")) {
+		nh->onlink = true;
+		return 0;
+	}
+	if (strcmp(w, "via") && strcmp(w, "gw") && strcmp(w, "dev") && strcmp(w, "weight"))
+		return 1;
+	if (!need(ctx, n, i + 1))
+		return -1;
+	*ip = ++i;
+	if (!strcmp(w, "dev"))
+		return conf_str(ctx, n, i, &nh->dev);
+	if (!strcmp(w, "weight"))
+		return conf_u32(ctx, n, i, 1, 256, &nh->weight);
+	return route_gw(ctx, n, i, &nh->via, &r->family);
+}
+
+/* "nexthop": a new nexthop at the end of the route's list. */
+static struct vrrp_nexthop_conf *nexthop_new(struct conf_ctx *ctx, const struct cfg_node *n,
+					     struct vrrp_route_conf *r)
+{
+	struct vrrp_nexthop_conf *nh = conf_alloc(ctx, n, sizeof(*nh)), **pp = &r->nexthops;
+
+	if (!nh)
+		return NULL;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = nh;
+	r->n_nexthops++;
+	r->has_nexthops = true;
+	return nh;
+}
+
 void conf_route_line(struct conf_ctx *ctx, const struct cfg_node *n, enum vrrp_addr_ctx where,
 		     struct vrrp_route_list *list)
 {
 	struct vrrp_route_conf *r = conf_alloc(ctx, n, sizeof(*r));
+	struct vrrp_nexthop_conf *nh = NULL;
 	unsigned i = 0;
 	bool bad = false, have_dst = false;
 
@@ -327,6 +369,19 @@ void conf_route_line(struct conf_ctx *ctx, const struct cfg_node *n, enum vrrp_a
 			if (route_dst(ctx, n, i, r) < 0)
 				bad = true;
 			continue;
+		}
+		if (!strcmp(w, "nexthop")) {
+			if (!(nh = nexthop_new(ctx, n, r)))
+				bad = true;
+			continue;
+		}
+		if (nh) {
+			int rc = nexthop_word(ctx, n, &i, r, nh);
+
+			if (rc < 0)
+				bad = true;
+			if (rc <= 0)
+				continue;
 		}
 		if (!strcmp(w, "to"))
 			have_dst = true;

@@ -53,6 +53,15 @@ struct vrrp_opt_words {
 	unsigned n;
 };
 
+/* One "nexthop via ADDR dev IF weight N onlink" of a multipath route. */
+struct vrrp_nexthop_conf {
+	struct vrrp_nexthop_conf *next;
+	struct vaddr via;        /* unset: a device-only nexthop */
+	const char *dev;
+	uint32_t weight;         /* 1-256; 0 when not given (the kernel's 1) */
+	bool onlink;
+};
+
 enum vrrp_route_type { VRRP_RT_UNICAST, VRRP_RT_BLACKHOLE, VRRP_RT_UNREACHABLE,
 		       VRRP_RT_PROHIBIT, VRRP_RT_THROW, VRRP_RT_LOCAL, VRRP_RT_BROADCAST,
 		       VRRP_RT_ANYCAST, VRRP_RT_MULTICAST, VRRP_RT_NAT };
@@ -75,6 +84,8 @@ struct vrrp_route_conf {
 	int scope;               /* -1: kernel default */
 	int protocol;            /* -1: default (keepalived: RTPROT_KEEPALIVED) */
 	bool onlink, append, no_track, has_nexthops;
+	struct vrrp_nexthop_conf *nexthops; /* in order; NULL when none */
+	unsigned n_nexthops;
 	const char *track_group;
 	struct vrrp_opt_words extra; /* the other words, validated */
 };

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
 #include "vrrp/plan.h"
+#include "vrrp/route.h"
 #include "vrrp/socket.h"
 #include "vrrp/sync.h"
 #include "vrrp/vrrp_internal.h"
@@ -266,12 +268,29 @@ static void addr_change(struct vrrp_instance *inst, const struct vrrp_addr_conf 
 		addr_failed(inst, a, add, rc);
 }
 
+/* virtual_routes and virtual_rules go with the VIPs: after them when
+ * added, before them when removed (keepalived's order). */
+static void vroutes_set(struct vrrp_instance *inst, const struct vrrp_instance_conf *c, bool add)
+{
+	const struct vrrp_route_set set = {.routes = &c->routes, .rules = &c->rules};
+	char who[80];
+
+	if (!c->routes.n && !c->rules.n)
+		return;
+	snprintf(who, sizeof(who), "(%s)", c->name);
+	inst->counters.route_errors += vrrp_route_set_apply(inst->v->nl, who, &set, add);
+}
+
 static void vips_set(struct vrrp_instance *inst, bool add)
 {
+	if (!add)
+		vroutes_set(inst, inst->conf, false);
 	for (const struct vrrp_addr_conf *a = inst->conf->vips.first; a; a = a->next)
 		addr_change(inst, a, add);
 	for (const struct vrrp_addr_conf *a = inst->conf->evips.first; a; a = a->next)
 		addr_change(inst, a, add);
+	if (add)
+		vroutes_set(inst, inst->conf, true);
 	inst->vips_installed = add;
 }
 
@@ -607,8 +626,15 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 	struct vrrp_fsm_params before = inst->params;
 
 	if (inst->vips_installed) {
+		const struct vrrp_route_set from = {.routes = &old->routes, .rules = &old->rules};
+		const struct vrrp_route_set to = {.routes = &next->routes, .rules = &next->rules};
+		char who[80];
+
 		vips_update(inst, &old->vips, &next->vips);
 		vips_update(inst, &old->evips, &next->evips);
+		snprintf(who, sizeof(who), "(%s)", next->name);
+		inst->counters.route_errors +=
+			vrrp_route_set_update(inst->v->nl, who, &from, &to);
 	}
 	inst->conf = next;
 	vrrp_notify_clear(&inst->notify);

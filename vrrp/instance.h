@@ -45,6 +45,7 @@ struct vrrp_counters {
 	uint64_t tx_errors;
 	uint64_t became_master;
 	uint64_t addr_errors;
+	uint64_t route_errors;    /* virtual_routes / virtual_rules changes that failed */
 };
 
 struct vrrp_instance {

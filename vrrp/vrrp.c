@@ -291,6 +291,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 		i->sync = NULL;
 	kept_list = keep_compatible(v, next, &kept, &stopped);
 	v->global = &next->global;
+	/* keepalived sets its static entries before any instance runs. */
+	vrrp_static_apply(&v->statics, v->nl, next);
 	vrrp_fifos_apply(&v->fifos, v->global, v->scripts);
 	/* Rebuild the list in @next's order: kept ones take their new
 	 * configuration in place, new ones are created (and started below,
@@ -350,6 +352,8 @@ void vrrp_shutdown(struct vrrp *v)
 		i->sync = NULL; /* stopping together is not syncing */
 		vrrp_instance_shutdown(i);
 	}
+	/* keepalived's stop_vrrp(): after the instances, the static entries. */
+	vrrp_static_remove(&v->statics, v->nl);
 	/* keepalived's notify_shutdown(): every instance, then every group. */
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		vrrp_instance_notify_stop(i);

@@ -9,6 +9,7 @@
 
 #include "parser/config.h"
 #include "vrrp/notify_fifo.h"
+#include "vrrp/static.h"
 #include "vrrp/vrrp.h"
 
 struct nl_sock;
@@ -34,6 +35,7 @@ struct vrrp {
 	 * configuration this process applies (keepalived: after it starts). */
 	sd_event_source *startup_delay;
 	bool configured; /* a configuration was applied */
+	struct vrrp_static statics;       /* static_ipaddress/routes/rules */
 };
 
 /* CLOCK_MONOTONIC in microseconds, the clock of every deadline. */
