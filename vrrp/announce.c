@@ -32,7 +32,7 @@ static bool ipv6_forwarding(const char *ifname)
 
 static int send_one(struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
 {
-	const char *dev = vrrp_addr_dev(a, inst->conf->interface);
+	const char *dev = vrrp_instance_vip_dev(inst, a);
 	struct vrrp *v = inst->v;
 	unsigned ifindex;
 	uint8_t mac[6];

@@ -29,6 +29,29 @@ static const char *const drop_names[VRRP_DROP_COUNT] = {
 	[VRRP_DROP_NOT_RUNNING] = "instance not running",
 };
 
+static bool adverts_on_vmac(const struct vrrp_instance_conf *c)
+{
+	return c->use_vmac && !c->vmac_xmit_base && !c->peers;
+}
+
+const char *vrrp_instance_advert_if(const struct vrrp_instance *inst)
+{
+	return adverts_on_vmac(inst->conf) && inst->vmac.ifindex ? inst->vmac.name
+								 : inst->conf->interface;
+}
+
+const char *vrrp_instance_vip_dev(const struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+
+	/* keepalived.conf(5), use_vmac: "the VIPs, and eVIPs of the matching
+	 * address family, which do not specify a different interface". */
+	if (c->use_vmac && inst->vmac.ifindex && a->addr.family == c->family &&
+	    (!a->dev || (c->interface && !strcmp(a->dev, c->interface))))
+		return inst->vmac.name;
+	return vrrp_addr_dev(a, c->interface);
+}
+
 const char *vrrp_instance_name(const struct vrrp_instance *inst)
 {
 	return inst->conf->name;
@@ -195,8 +218,8 @@ static void send_to(struct vrrp_instance *inst, struct vrrp_pkt_params *p, const
 		tx_failed(inst, dst, "cannot encode");
 		return;
 	}
-	rc = vrrp_socket_send(vrrp_link_fd(inst->link), inst->ifindex, &inst->src, dst, ttl, buf,
-			      len);
+	rc = vrrp_socket_send(vrrp_link_fd(inst->link), vrrp_link_ifindex(inst->link), &inst->src,
+			      dst, ttl, buf, len);
 	if (rc < 0) {
 		if (rc == -EADDRNOTAVAIL || rc == -EINVAL)
 			inst->src.family = c->src_addr.family ? inst->src.family : 0;
@@ -249,12 +272,12 @@ static void addr_failed(struct vrrp_instance *inst, const struct vrrp_addr_conf 
 	if (vrrp_ratelimit_ok(&inst->rl_addr, vrrp_now_us(), LOG_INTERVAL_US, &n))
 		log_err("(%s) cannot %s %s/%u on %s: %s (%lu more not logged)", inst->conf->name,
 			add ? "add" : "remove", vaddr_format(&a->addr, buf, sizeof(buf)), a->prefix,
-			vrrp_addr_dev(a, inst->conf->interface), strerror(-rc), (unsigned long)n);
+			vrrp_instance_vip_dev(inst, a), strerror(-rc), (unsigned long)n);
 }
 
 static void addr_change(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, bool add)
 {
-	const char *dev = vrrp_addr_dev(a, inst->conf->interface);
+	const char *dev = vrrp_instance_vip_dev(inst, a);
 	unsigned ifindex = dev ? if_nametoindex(dev) : 0;
 	int rc;
 
@@ -374,6 +397,38 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 
 /* --- setup, start, stop ----------------------------------------------- */
 
+/* Another instance made a VMAC interface of that name (an IPv4 and an
+ * IPv6 instance of one VRID, say): one of them must be renamed. */
+static bool vmac_name_taken(const struct vrrp_instance *inst)
+{
+	char name[IF_NAMESIZE];
+
+	if (vrrp_vmac_conf_name(inst->conf, inst->v->global ? inst->v->global->vmac_prefix : NULL,
+				name, sizeof(name)) < 0)
+		return false;
+	for (const struct vrrp_instance *i = inst->v->instances; i; i = i->next)
+		if (i != inst && i->vmac.ifindex && !strcmp(i->vmac.name, name))
+			return true;
+	return false;
+}
+
+static int vmac_up(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	bool fresh = !inst->vmac.ifindex;
+	int rc;
+
+	if (fresh && vmac_name_taken(inst))
+		return -EEXIST;
+	rc = vrrp_vmac_up(inst->v->nl, &inst->v->vmac_sys, c,
+			  inst->v->global ? inst->v->global->vmac_prefix : NULL, adverts_on_vmac(c),
+			  &inst->vmac);
+	if (rc == 0 && fresh)
+		log_info("(%s) VMAC interface %s on %s (ifindex %u)", c->name, inst->vmac.name,
+			 c->interface, inst->vmac.ifindex);
+	return rc;
+}
+
 static int setup(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
@@ -383,6 +438,11 @@ static int setup(struct vrrp_instance *inst)
 		inst->ifindex = if_nametoindex(c->interface);
 		if (!inst->ifindex)
 			return -ENODEV;
+	}
+	if (c->use_vmac) {
+		rc = vmac_up(inst);
+		if (rc < 0)
+			return rc;
 	}
 	if (!inst->link) {
 		rc = vrrp_link_attach(inst->v, inst);
@@ -502,6 +562,9 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst)
 	if (inst->retry)
 		sd_event_source_set_enabled(inst->retry, SD_EVENT_OFF);
 	vrrp_link_detach(inst->v, inst);
+	/* keepalived deletes its VMAC interfaces when it stops (a child that
+	 * dies leaves them, with the VIPs, to its successor). */
+	vrrp_vmac_down(inst->v->nl, &inst->v->vmac_sys, &inst->vmac);
 	inst->started = false;
 }
 

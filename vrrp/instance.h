@@ -21,6 +21,7 @@
 #include "vrrp/notify.h"
 #include "vrrp/packet.h"
 #include "vrrp/ratelimit.h"
+#include "vrrp/vmac.h"
 
 struct vrrp;
 struct vrrp_link;
@@ -65,6 +66,7 @@ struct vrrp_instance {
 	bool started;                    /* vrrp_instance_start() was called */
 	bool vips_installed;
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
+	struct vrrp_vmac vmac;           /* use_vmac's interface, once made */
 
 	struct vaddr src;                /* what our adverts come from */
 	struct vaddr *adv_vips;          /* the addresses our adverts list */
@@ -124,6 +126,16 @@ bool vrrp_instance_wants_master(const struct vrrp_instance *inst);
 /* At daemon stop, after vrrp_instance_shutdown(): notify_stop, notify
  * INSTANCE name STOP priority, and the notify FIFOs. */
 void vrrp_instance_notify_stop(struct vrrp_instance *inst);
+
+/* The interface the instance's adverts go out of and come in on: its
+ * VMAC interface with use_vmac (unless vmac_xmit_base, or unicast peers,
+ * for which keepalived requires vmac_xmit_base), else its interface. */
+const char *vrrp_instance_advert_if(const struct vrrp_instance *inst);
+
+/* The interface VIP @a goes on (and is announced from): with use_vmac,
+ * the VMAC interface for addresses of the instance's family that name no
+ * other interface than the instance's; else vrrp_addr_dev(). */
+const char *vrrp_instance_vip_dev(const struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
 
 const char *vrrp_instance_name(const struct vrrp_instance *inst);
 enum vrrp_state vrrp_instance_state(const struct vrrp_instance *inst);

@@ -239,11 +239,12 @@ static void unlink_link(struct vrrp *v, struct vrrp_link *l)
 int vrrp_link_attach(struct vrrp *v, struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
-	struct vrrp_link *l = link_find(v, c->interface, c->family);
+	const char *ifname = vrrp_instance_advert_if(inst);
+	struct vrrp_link *l = link_find(v, ifname, c->family);
 	int rc;
 
 	if (!l) {
-		rc = link_new(v, c->interface, c->family, &l);
+		rc = link_new(v, ifname, c->family, &l);
 		if (rc < 0)
 			return rc;
 	}

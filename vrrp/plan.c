@@ -37,7 +37,9 @@ bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_
 	       vaddr_equal(&a->mcast_dst, &b->mcast_dst) &&
 	       vaddr_equal(&a->src_addr, &b->src_addr) && peers_same(a, b) &&
 	       a->unicast_ttl == b->unicast_ttl && a->use_vmac == b->use_vmac &&
-	       str_same(a->vmac_ifname, b->vmac_ifname) && a->vmac_xmit_base == b->vmac_xmit_base;
+	       str_same(a->vmac_ifname, b->vmac_ifname) && a->vmac_xmit_base == b->vmac_xmit_base &&
+	       a->vmac_mac_set == b->vmac_mac_set &&
+	       (!a->vmac_mac_set || !memcmp(a->vmac_mac, b->vmac_mac, 6));
 }
 
 /* The flags vrrp/addr.c would set: what changes the kernel's address. */

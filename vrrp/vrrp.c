@@ -83,6 +83,7 @@ void vrrp_free(struct vrrp *v)
 	vrrp_tracker_free(v->tracker);
 	sd_event_source_disable_unref(v->startup_delay);
 	vrrp_fifos_close(&v->fifos);
+	vrrp_vmac_sys_clear(&v->vmac_sys);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
 	if (v->garp_fd >= 0)

@@ -10,6 +10,7 @@
 #include "parser/config.h"
 #include "vrrp/notify_fifo.h"
 #include "vrrp/static.h"
+#include "vrrp/vmac_sysctl.h"
 #include "vrrp/vrrp.h"
 
 struct nl_sock;
@@ -36,6 +37,7 @@ struct vrrp {
 	sd_event_source *startup_delay;
 	bool configured; /* a configuration was applied */
 	struct vrrp_static statics;       /* static_ipaddress/routes/rules */
+	struct vrrp_vmac_sys vmac_sys;    /* sysctls the VMAC interfaces changed */
 };
 
 /* CLOCK_MONOTONIC in microseconds, the clock of every deadline. */

@@ -79,6 +79,13 @@ static void test_restarting_changes(void **state)
 				VIP " unicast_peer {\n 10.0.0.2\n }"));
 	assert_false(compatible(VIP, VIP " mcast_src_ip 10.0.0.9"));
 	assert_false(compatible(VIP, VIP " mcast_dst_ip 224.0.0.19"));
+	/* use_vmac: added, removed, renamed, another MAC, vmac_xmit_base. */
+	assert_true(compatible(VIP " use_vmac", VIP " use_vmac"));
+	assert_false(compatible(VIP, VIP " use_vmac"));
+	assert_false(compatible(VIP " use_vmac", VIP));
+	assert_false(compatible(VIP " use_vmac vrrp51", VIP " use_vmac vmac51"));
+	assert_false(compatible(VIP " use_vmac 02:00:00:00:00:33", VIP " use_vmac 02:00:00:00:00:34"));
+	assert_false(compatible(VIP " use_vmac", VIP " use_vmac\n vmac_xmit_base"));
 }
 
 /* same(A, B): the first VIP of each body. */

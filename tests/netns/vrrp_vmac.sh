@@ -1,0 +1,243 @@
+#!/bin/sh
+# use_vmac and vmac_xmit_base: two vigild routers and a client on one
+# bridge. Three VRRPv3 instances: VRID 52 (IPv4) and 53 (IPv6) with use_vmac,
+# 54 (IPv4) with use_vmac and vmac_xmit_base.
+#
+# The master has macvlans vrrp.52/53/54 (mode private, MAC
+# 00:00:5e:00:0{1,2}:VRID) carrying the VIPs; on the wire its adverts and
+# GARP/NA come from the virtual MAC (VRID 54's adverts from the base MAC);
+# the client's neighbour entry for a VIP is the virtual MAC and stays so
+# when the VIP moves on SIGKILL; the macvlan survives a reload, is adopted
+# by a restarted vigild, goes when a reload drops use_vmac and on a clean
+# stop, and the sysctls are set and given back. Last, keepalived 2.2.7 with
+# the same configuration as the peer: one master.
+. "${top_srcdir:-.}/tests/netns/lib.sh"
+require_root
+
+VIP=10.99.0.100 VIP6=fd00:99::100 VIPX=10.99.0.101
+MAC52=00:00:5e:00:01:34 MAC53=00:00:5e:00:02:35 MAC54=00:00:5e:00:01:36
+CLIENT=3
+
+write_conf() { # FILE PRIORITY [novmac]: VRID 52 without use_vmac
+	if [ "${3:-}" = novmac ]; then vmac52=""; else vmac52="use_vmac"; fi
+	cat >"$1" <<CONF
+global_defs {
+	router_id prio$2
+	vrrp_garp_master_delay 0
+}
+vrrp_instance VI_4 {
+	version 3
+	state BACKUP
+	interface eth0
+	$vmac52
+	virtual_router_id 52
+	priority $2
+	advert_int 0.1
+	virtual_ipaddress {
+		$VIP/24
+	}
+}
+vrrp_instance VI_6 {
+	version 3
+	state BACKUP
+	interface eth0
+	use_vmac
+	virtual_router_id 53
+	priority $2
+	advert_int 0.1
+	virtual_ipaddress {
+		$VIP6/64
+	}
+}
+vrrp_instance VI_X {
+	version 3
+	state BACKUP
+	interface eth0
+	use_vmac
+	vmac_xmit_base
+	virtual_router_id 54
+	priority $2
+	advert_int 0.1
+	virtual_ipaddress {
+		$VIPX/24
+	}
+}
+CONF
+}
+
+# on NODE DEV ADDR: the node's DEV carries ADDR.
+on() { ip -n "$(ns "$1")" addr show dev "$2" 2>/dev/null | grep -q "inet6\? $3/"; }
+# anywhere NODE ADDR: some interface of the node carries ADDR.
+anywhere() { ip -n "$(ns "$1")" addr show 2>/dev/null | grep -q "inet6\? $2/"; }
+# only_on NODE DEV ADDR: there, and on no interface of the other router.
+only_on() { on "$1" "$2" "$3" && ! anywhere $((3 - $1)) "$3"; }
+link_mac() { ip -n "$(ns "$1")" -o link show dev "$2" 2>/dev/null | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
+ifindex() { ip -n "$(ns "$1")" -o link show dev "$2" 2>/dev/null | cut -d: -f1; }
+has_link() { ip -n "$(ns "$1")" link show dev "$2" >/dev/null 2>&1; }
+no_link() { ! has_link "$@"; }
+is_private_macvlan_up() {
+	ip -n "$(ns "$1")" -d link show dev "$2" 2>/dev/null | grep -q "macvlan mode private" &&
+		ip -n "$(ns "$1")" link show dev "$2" | grep -q "<[^>]*,UP[,>]"
+}
+sysctl4() { ip netns exec "$(ns "$1")" cat "/proc/sys/net/ipv4/conf/$2/$3"; }
+vmacs() { ip -n "$(ns "$1")" -o link show | grep -c ' vrrp\.'; }
+neigh_mac() {
+	ip -n "$(ns $CLIENT)" neigh show "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+reach() { # ADDR: the client reaches it (and so resolves its MAC)
+	case $1 in *:*) p="ping -6" ;; *) p="ping" ;; esac
+	ip netns exec "$(ns $CLIENT)" $p -c 1 -W 1 "$1" >/dev/null 2>&1
+}
+client_sees() { reach "$1" && [ "$(neigh_mac "$1")" = "$2" ]; }
+# reload NODE: SIGHUP, and wait until the parent logs one more generation
+# (the assertions are on the kernel).
+gens() { grep -c "runs generation" "$T/n$1.log"; }
+reload() {
+	g=$(gens "$1")
+	kill -HUP "$(node_pid "$1")"
+	wait_until 5 [ "$(gens "$1")" -gt "$g" ]
+}
+# What a SIGKILL leaves on node N: its VIPs (removed here, as a dead
+# machine would not answer) and its macvlans (kept, to be adopted).
+drop_vips() {
+	ip -n "$(ns "$1")" addr del $VIP/24 dev vrrp.52 2>/dev/null
+	ip -n "$(ns "$1")" addr del $VIP6/64 dev vrrp.53 2>/dev/null
+	ip -n "$(ns "$1")" addr del $VIPX/24 dev vrrp.54 2>/dev/null
+}
+
+net_setup 3 || { not_ok "topology"; done_testing; }
+# Node 1 starts with all.rp_filter 2 and eth0's ARP sysctls off, to see
+# keepalived's rp_filter move and the base's sysctls set and given back.
+ip netns exec "$(ns 1)" sysctl -qw net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.eth0.rp_filter=0 \
+	net.ipv4.conf.eth0.arp_ignore=0 net.ipv4.conf.eth0.arp_filter=0
+# As with keepalived 2.2.7, a reply from a VIP to a host of the base's
+# subnet leaves by the base interface (its connected route comes first):
+# had the router to ARP for the host there, its request ("tell VIP", from
+# the base MAC) would rewrite the host's entry for the VIP (docs/vrrp.md).
+# The routers know the client already, as routers on a busy LAN do.
+for i in 1 2; do
+	ip -n "$(ns $i)" neigh replace "$(node_ip $CLIENT)" lladdr "$(node_mac $CLIENT)" \
+		dev eth0 nud permanent
+done
+write_conf "$T/n1.conf" 150
+write_conf "$T/n2.conf" 100
+capture_start
+
+start_vigild 2 "$T/n2.conf"
+check "node 2 alone: master, VIP on its vrrp.52" wait_until 5 only_on 2 vrrp.52 $VIP
+start_vigild 1 "$T/n1.conf"
+check "node 1 (150) preempts: VIP on its vrrp.52, not on eth0" \
+	wait_until 5 only_on 1 vrrp.52 $VIP
+check "node 1: IPv6 VIP on vrrp.53" wait_until 5 only_on 1 vrrp.53 $VIP6
+check "node 1: vmac_xmit_base VIP on vrrp.54" wait_until 5 only_on 1 vrrp.54 $VIPX
+check "node 1: VIPs not on the base interface" eval '! on 1 eth0 $VIP && ! on 1 eth0 $VIP6'
+for d in vrrp.52:$MAC52 vrrp.53:$MAC53 vrrp.54:$MAC54; do
+	dev=${d%%:*} mac=${d#*:}
+	check "node 1: $dev is a macvlan, mode private, up" is_private_macvlan_up 1 $dev
+	check "node 1: $dev has MAC $mac ($(link_mac 1 $dev))" [ "$(link_mac 1 $dev)" = "$mac" ]
+	check "node 2 (backup): $dev is there too, up" is_private_macvlan_up 2 $dev
+done
+ll1=$(ip -n "$(ns 1)" -6 -o addr show dev eth0 scope link | awk '{ print $4 }')
+check "node 1: vrrp.53 carries eth0's link-local ($ll1)" \
+	eval 'ip -n "$(ns 1)" -6 -o addr show dev vrrp.53 scope link | grep -q " $ll1 "'
+check "node 1: vrrp.54 (vmac_xmit_base) has no link-local" \
+	eval '[ -z "$(ip -n "$(ns 1)" -6 -o addr show dev vrrp.54 scope link)" ]'
+check "node 1: vrrp.52 has no IPv6" [ "$(ip netns exec "$(ns 1)" cat /proc/sys/net/ipv6/conf/vrrp.52/disable_ipv6)" = 1 ]
+check "node 1: vrrp.52 arp_ignore 1, accept_local 1, rp_filter 0" \
+	[ "$(sysctl4 1 vrrp.52 arp_ignore)$(sysctl4 1 vrrp.52 accept_local)$(sysctl4 1 vrrp.52 rp_filter)" = 110 ]
+check "node 1: eth0 arp_ignore 1, arp_filter 1" \
+	[ "$(sysctl4 1 eth0 arp_ignore)$(sysctl4 1 eth0 arp_filter)" = 11 ]
+check "node 1: all.rp_filter 2 moved onto eth0 and default, all cleared" \
+	[ "$(sysctl4 1 all rp_filter)$(sysctl4 1 eth0 rp_filter)$(sysctl4 1 default rp_filter)" = 022 ]
+check "node 2: no VIP on any interface" eval '! anywhere 2 $VIP && ! anywhere 2 $VIP6'
+
+check "client: the VIP's MAC is the virtual MAC ($(neigh_mac $VIP))" wait_until 5 client_sees $VIP $MAC52
+check "client: the IPv6 VIP's MAC is the virtual MAC ($(neigh_mac $VIP6))" \
+	wait_until 5 client_sees $VIP6 $MAC53
+check "client: the vmac_xmit_base VIP's MAC is its virtual MAC" wait_until 5 client_sees $VIPX $MAC54
+
+idx52=$(ifindex 1 vrrp.52) idx53=$(ifindex 1 vrrp.53)
+reload 1
+check "reload unchanged: node 1 keeps vrrp.52/53 (same ifindex) and its VIPs" \
+	holds_for 0.5 eval '[ "$(ifindex 1 vrrp.52)" = "$idx52" ] && [ "$(ifindex 1 vrrp.53)" = "$idx53" ] && only_on 1 vrrp.52 $VIP'
+
+stop_node 1
+check "clean stop of node 1: its macvlans are deleted ($(vmacs 1) left)" [ "$(vmacs 1)" = 0 ]
+check "clean stop: eth0 arp_ignore/arp_filter given back (0 0)" \
+	[ "$(sysctl4 1 eth0 arp_ignore)$(sysctl4 1 eth0 arp_filter)" = 00 ]
+check "clean stop: all.rp_filter 2, eth0 and default as before" \
+	[ "$(sysctl4 1 all rp_filter)$(sysctl4 1 eth0 rp_filter)$(sysctl4 1 default rp_filter)" = 200 ]
+check "clean stop of node 1: node 2 takes the VIP on its vrrp.52" wait_until 3 only_on 2 vrrp.52 $VIP
+check "client: same MAC for the VIP after the takeover, and it answers" wait_until 3 client_sees $VIP $MAC52
+
+start_vigild 1 "$T/n1.conf"
+check "restarted node 1 preempts: VIP on a new vrrp.52" wait_until 5 only_on 1 vrrp.52 $VIP
+wait_until 5 only_on 1 vrrp.53 $VIP6
+idx52=$(ifindex 1 vrrp.52) idx53=$(ifindex 1 vrrp.53)
+kill_node 1
+drop_vips 1
+check "SIGKILL of node 1: node 2 takes the VIP on its vrrp.52" wait_until 3 only_on 2 vrrp.52 $VIP
+check "SIGKILL of node 1: node 2 takes the IPv6 VIP on its vrrp.53" wait_until 3 only_on 2 vrrp.53 $VIP6
+check "client: same MAC for the VIP after the takeover, and it answers" wait_until 3 client_sees $VIP $MAC52
+check "client: same MAC for the IPv6 VIP after the takeover" wait_until 3 client_sees $VIP6 $MAC53
+check "SIGKILL left node 1's vrrp.52 behind" has_link 1 vrrp.52
+
+start_vigild 1 "$T/n1.conf"
+check "restarted node 1 preempts again" wait_until 5 only_on 1 vrrp.52 $VIP
+check "restarted node 1 adopted its vrrp.52 and vrrp.53 (same ifindex)" \
+	[ "$(ifindex 1 vrrp.52):$(ifindex 1 vrrp.53)" = "$idx52:$idx53" ]
+check "client: still the virtual MAC" wait_until 3 client_sees $VIP $MAC52
+
+idx2_53=$(ifindex 2 vrrp.53)
+write_conf "$T/n2.conf" 100 novmac
+reload 2
+check "reload without use_vmac on VRID 52: node 2's vrrp.52 is deleted" wait_until 3 no_link 2 vrrp.52
+check "... its vrrp.53 stays (same ifindex)" [ "$(ifindex 2 vrrp.53)" = "$idx2_53" ]
+
+stop_node 1
+check "clean stop of node 1: its adopted macvlans are deleted too" [ "$(vmacs 1)" = 0 ]
+check "node 2 takes over (VIP on eth0 now, VRID 52 without use_vmac)" wait_until 3 only_on 2 eth0 $VIP
+stop_node 2
+check "clean stop of node 2: its macvlans are deleted" [ "$(vmacs 2)" = 0 ]
+capture_stop
+
+A1=$(node_ip 1) M1=$(node_mac 1)
+n=$(wire_count "ether src $MAC52 and $(advert4 $A1 3 52 150)")
+check "wire: VRID 52 adverts from $MAC52 with node 1's address ($n)" [ "$n" -ge 10 ]
+n=$(wire_count "ether src $M1 and $(advert4 $A1 3 52 150)")
+check "wire: no VRID 52 advert from node 1's base MAC ($n)" [ "$n" = 0 ]
+n=$(wire_count "$(advert6 $MAC53 3 53 150)")
+check "wire: VRID 53 (IPv6) adverts from $MAC53 ($n)" [ "$n" -ge 10 ]
+n=$(wire_count "$(advert4 $A1 3 54 150) and ether src $M1")
+check "wire: vmac_xmit_base: VRID 54 adverts from the base MAC ($n)" [ "$n" -ge 10 ]
+n=$(wire_count "ether src $MAC54 and ip proto 112")
+check "wire: vmac_xmit_base: no advert from $MAC54 ($n)" [ "$n" = 0 ]
+n=$(wire_count "$(garp_for $VIP $MAC52)")
+check "wire: GARP for $VIP from $MAC52 ($n)" [ "$n" -ge 2 ]
+n=$(wire_count "$(garp_for $VIPX $MAC54)")
+check "wire: GARP for $VIPX from $MAC54 (vmac_xmit_base too) ($n)" [ "$n" -ge 1 ]
+n=$(wire_count "$(na_for 0x00000100 $MAC53)")
+check "wire: unsolicited NA for $VIP6 from $MAC53 ($n)" [ "$n" -ge 1 ]
+n=$(wire_count "arp and ether src $M1 and (arp[14:4] = 0x0a630064 or arp[24:4] = 0x0a630064)")
+check "wire: node 1's base MAC never spoke ARP for $VIP ($n)" [ "$n" = 0 ]
+
+# --- keepalived 2.2.7 with use_vmac as the peer ------------------------------
+if [ -x "$KEEPALIVED" ]; then
+	write_conf "$T/n2.conf" 100
+	start_keepalived 2 "$T/n2.conf"
+	check "interop: keepalived alone: VIP on its vrrp.52" wait_until 5 only_on 2 vrrp.52 $VIP
+	start_vigild 1 "$T/n1.conf"
+	check "interop: vigild (150) preempts keepalived" wait_until 5 only_on 1 vrrp.52 $VIP
+	check "interop: one master, vigild, for 1 s (IPv4 and IPv6)" \
+		holds_for 1 eval 'only_on 1 vrrp.52 $VIP && only_on 1 vrrp.53 $VIP6 && only_on 1 vrrp.54 $VIPX'
+	check "interop: keepalived's vrrp.52 has the same virtual MAC" [ "$(link_mac 2 vrrp.52)" = "$MAC52" ]
+	check "interop: client sees the virtual MAC" wait_until 3 client_sees $VIP $MAC52
+	kill_node 1
+	drop_vips 1
+	check "interop: SIGKILL of vigild: keepalived takes over" wait_until 3 only_on 2 vrrp.52 $VIP
+	check "interop: client: same MAC, answered by keepalived's node" wait_until 3 client_sees $VIP $MAC52
+	stop_node 2
+else
+	ok "# SKIP interop: no keepalived at $KEEPALIVED"
+fi
+done_testing
