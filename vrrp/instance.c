@@ -9,6 +9,7 @@
 
 #include "daemon/log.h"
 #include "vrrp/addr.h"
+#include "vrrp/ifwatch.h"
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
 #include "vrrp/plan.h"
@@ -189,19 +190,56 @@ static void tx_failed(struct vrrp_instance *inst, const struct vaddr *dst, const
 			 dst ? vaddr_format(dst, buf, sizeof(buf)) : "-", why, (unsigned long)n);
 }
 
-/* Our advert source: unicast_src_ip / mcast_src_ip, else the interface's
- * primary address (looked up again while missing, e.g. IPv6 link-local
- * still tentative). */
+/* Where our advert source may be: a configured one anywhere on the host,
+ * the interface's own on the interface. */
+static unsigned src_scope(const struct vrrp_instance *inst)
+{
+	return inst->conf->src_addr.family ? 0 : inst->ifindex;
+}
+
+/* unicast_src_ip / mcast_src_ip once it is on the host, else the
+ * interface's primary address (vrrp/iftable.h): never a tentative or
+ * DAD-failed one (keepalived 2.3.3). Without the interface watch, the
+ * configured address is taken on trust and getifaddrs() picks. */
+static int lookup_src(const struct vrrp_instance *inst, struct vaddr *out)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	const struct vrrp_iftable *t;
+
+	if (!inst->v->ifw) {
+		if (!c->src_addr.family)
+			return vrrp_socket_primary_addr(c->interface, c->family, out);
+		*out = c->src_addr;
+		return 0;
+	}
+	t = vrrp_ifwatch_table(inst->v->ifw);
+	if (!c->src_addr.family)
+		return vrrp_iftable_primary(t, inst->ifindex, c->family, out);
+	if (!vrrp_iftable_usable(t, 0, &c->src_addr))
+		return -EADDRNOTAVAIL;
+	*out = c->src_addr;
+	return 0;
+}
+
+/* Our advert source, kept while it stays usable: another link-local
+ * address appearing does not change it (keepalived 2.3.3). */
 static int resolve_src(struct vrrp_instance *inst)
 {
 	if (inst->src.family)
 		return 0;
-	if (inst->conf->src_addr.family)
-		inst->src = inst->conf->src_addr;
-	else if (vrrp_socket_primary_addr(inst->conf->interface, inst->conf->family, &inst->src) < 0)
+	if (lookup_src(inst, &inst->src) < 0) {
+		inst->src.family = 0;
 		return -EADDRNOTAVAIL;
+	}
 	inst->params.primary = inst->src;
 	return 0;
+}
+
+static bool src_still_usable(const struct vrrp_instance *inst)
+{
+	return inst->src.family &&
+	       (!inst->v->ifw ||
+		vrrp_iftable_usable(vrrp_ifwatch_table(inst->v->ifw), src_scope(inst), &inst->src));
 }
 
 static void send_to(struct vrrp_instance *inst, struct vrrp_pkt_params *p, const struct vaddr *dst)
@@ -429,6 +467,14 @@ static int vmac_up(struct vrrp_instance *inst)
 	return rc;
 }
 
+/* The interface our socket should be bound to now (0: none). */
+static unsigned advert_ifindex(const struct vrrp_instance *inst)
+{
+	const char *ifname = vrrp_instance_advert_if(inst);
+
+	return ifname ? if_nametoindex(ifname) : 0;
+}
+
 static int setup(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
@@ -444,6 +490,10 @@ static int setup(struct vrrp_instance *inst)
 		if (rc < 0)
 			return rc;
 	}
+	/* Re-created with another ifindex: its socket is bound to the old
+	 * one and the group membership went with it. */
+	if (inst->link && vrrp_link_ifindex(inst->link) != advert_ifindex(inst))
+		vrrp_link_detach(inst->v, inst);
 	if (!inst->link) {
 		rc = vrrp_link_attach(inst->v, inst);
 		if (rc < 0)
@@ -456,8 +506,9 @@ static int setup(struct vrrp_instance *inst)
 			return rc;
 		sd_event_source_set_enabled(inst->timer, SD_EVENT_OFF);
 	}
-	resolve_src(inst); /* may still be missing; sending retries */
-	return 0;
+	/* keepalived: no usable address to send from is a FAULT, left
+	 * when one appears (or finishes DAD). */
+	return resolve_src(inst);
 }
 
 static void begin(struct vrrp_instance *inst, const char *why)
@@ -524,11 +575,18 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *data)
 
 static void setup_failed(struct vrrp_instance *inst, int rc)
 {
-	char why[128];
+	const char *ifname = inst->conf->interface ? inst->conf->interface : "-";
+	char why[128], buf[VADDR_STRLEN];
 
 	inst->fault_setup = true;
-	snprintf(why, sizeof(why), "cannot use interface %s: %s",
-		 inst->conf->interface ? inst->conf->interface : "-", strerror(-rc));
+	if (rc == -EADDRNOTAVAIL && inst->conf->src_addr.family)
+		snprintf(why, sizeof(why), "source address %s is not usable on this host",
+			 vaddr_format(&inst->conf->src_addr, buf, sizeof(buf)));
+	else if (rc == -EADDRNOTAVAIL)
+		snprintf(why, sizeof(why), "no usable IPv%c address on %s to send from",
+			 inst->conf->family == AF_INET6 ? '6' : '4', ifname);
+	else
+		snprintf(why, sizeof(why), "cannot use interface %s: %s", ifname, strerror(-rc));
 	changed(inst, why);
 	if (!inst->retry &&
 	    sd_event_add_time_relative(inst->v->event, &inst->retry, CLOCK_MONOTONIC,
@@ -536,6 +594,57 @@ static void setup_failed(struct vrrp_instance *inst, int rc)
 		log_err("(%s) cannot schedule a retry", inst->conf->name);
 	else if (inst->retry)
 		sd_event_source_set_enabled(inst->retry, SD_EVENT_ONESHOT);
+}
+
+static void retry_now(struct vrrp_instance *inst)
+{
+	if (!inst->retry)
+		return;
+	sd_event_source_set_time(inst->retry, vrrp_now_us());
+	sd_event_source_set_enabled(inst->retry, SD_EVENT_ONESHOT);
+}
+
+/* The instance's interface went away (or came back as another ifindex):
+ * its socket, group membership and VIPs went with it. FAULT, and start
+ * again from setup() once it is back (keepalived 2.3.3). */
+static void interface_lost(struct vrrp_instance *inst)
+{
+	log_warn("(%s) interface %s was deleted or re-created", inst->conf->name,
+		 inst->conf->interface);
+	vrrp_link_detach(inst->v, inst);
+	inst->ifindex = 0;
+	inst->src.family = 0;
+	setup_failed(inst, -ENODEV);
+	retry_now(inst);
+}
+
+void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
+{
+	const char *ifname = inst->conf->interface;
+	char buf[VADDR_STRLEN];
+
+	if (!inst->started)
+		return;
+	if (inst->fault_setup) {
+		retry_now(inst);
+		return;
+	}
+	/* The table may lag the kernel by a batch: ask the kernel too. */
+	if (ifname && inst->ifindex &&
+	    vrrp_iftable_ifindex(vrrp_ifwatch_table(inst->v->ifw), ifname) != inst->ifindex &&
+	    if_nametoindex(ifname) != inst->ifindex) {
+		interface_lost(inst);
+		return;
+	}
+	if (src_still_usable(inst))
+		return;
+	inst->src.family = 0;
+	if (resolve_src(inst) == 0) {
+		log_info("(%s) adverts now come from %s", inst->conf->name,
+			 vaddr_format(&inst->src, buf, sizeof(buf)));
+		return;
+	}
+	setup_failed(inst, -EADDRNOTAVAIL);
 }
 
 void vrrp_instance_start(struct vrrp_instance *inst)

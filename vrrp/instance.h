@@ -62,7 +62,7 @@ struct vrrp_instance {
 	int priority_offset;             /* from tracking */
 	bool fault_tracked;              /* tracking says FAULT */
 	bool hold_tracked;               /* a weight-0 script has no verdict yet */
-	bool fault_setup;                /* no interface / socket yet */
+	bool fault_setup;                /* no interface, socket or source address yet */
 	bool started;                    /* vrrp_instance_start() was called */
 	bool vips_installed;
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
@@ -99,6 +99,11 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst);
  * vrrp_conf_compatible()), in place: state kept; VIPs added or removed by
  * difference when master, with announcements for the added ones only. */
 void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next);
+
+/* vrrp/ifwatch.h reports a change of interfaces or addresses: leave for
+ * FAULT when our interface was deleted or re-created, or our advert source
+ * is gone (or tentative); try again at once when in FAULT for these. */
+void vrrp_instance_ifs_changed(struct vrrp_instance *inst);
 
 /* Hooks for tracking. The effective priority is the configured one plus
  * @delta, kept within 1..254; an address owner (255) stays 255; a change

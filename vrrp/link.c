@@ -208,10 +208,15 @@ static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_
 	return 0;
 }
 
+/* A link of an interface since deleted (another ifindex now) is not
+ * shared any more: its last users are leaving it. */
 static struct vrrp_link *link_find(struct vrrp *v, const char *ifname, int family)
 {
+	unsigned ifindex = ifname ? if_nametoindex(ifname) : 0;
+
 	for (struct vrrp_link *l = v->links; l; l = l->next)
-		if (l->family == family && strcmp(l->ifname, ifname ? ifname : "") == 0)
+		if (l->family == family && strcmp(l->ifname, ifname ? ifname : "") == 0 &&
+		    l->ifindex == ifindex)
 			return l;
 	return NULL;
 }

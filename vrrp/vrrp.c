@@ -11,6 +11,7 @@
 #include "lib/script.h"
 #include "vrrp/addr.h"
 #include "vrrp/garp.h"
+#include "vrrp/ifwatch.h"
 #include "vrrp/instance.h"
 #include "vrrp/ndisc.h"
 #include "vrrp/plan.h"
@@ -27,6 +28,15 @@ uint64_t vrrp_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* An interface or address changed: instances follow (vrrp/instance.h). */
+static void on_ifs_changed(void *data)
+{
+	struct vrrp *v = data;
+
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		vrrp_instance_ifs_changed(i);
 }
 
 int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
@@ -55,6 +65,11 @@ int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
 	if (v->ndisc_fd < 0)
 		log_warn("no ICMPv6 socket for neighbour advertisements: %s",
 			 strerror(-v->ndisc_fd));
+	rc = vrrp_ifwatch_new(event, on_ifs_changed, v, &v->ifw);
+	if (rc < 0) {
+		log_warn("no rtnetlink socket for interface changes: %s", strerror(-rc));
+		v->ifw = NULL;
+	}
 	rc = script_runner_new(event, &v->scripts);
 	if (rc < 0) {
 		vrrp_free(v);
@@ -84,6 +99,7 @@ void vrrp_free(struct vrrp *v)
 	sd_event_source_disable_unref(v->startup_delay);
 	vrrp_fifos_close(&v->fifos);
 	vrrp_vmac_sys_clear(&v->vmac_sys);
+	vrrp_ifwatch_free(v->ifw);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
 	if (v->garp_fd >= 0)

@@ -15,6 +15,7 @@
 
 struct nl_sock;
 struct script_runner;
+struct vrrp_ifwatch;
 struct vrrp_link;
 struct vrrp_sync;
 struct vrrp_tracker;
@@ -38,6 +39,7 @@ struct vrrp {
 	bool configured; /* a configuration was applied */
 	struct vrrp_static statics;       /* static_ipaddress/routes/rules */
 	struct vrrp_vmac_sys vmac_sys;    /* sysctls the VMAC interfaces changed */
+	struct vrrp_ifwatch *ifw; /* interfaces and addresses; NULL when unavailable */
 };
 
 /* CLOCK_MONOTONIC in microseconds, the clock of every deadline. */
