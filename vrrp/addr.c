@@ -107,6 +107,16 @@ static unsigned addr_flags(const struct vrrp_addr_conf *a)
 	return f;
 }
 
+/* keepalived.conf(5): an IPv6 /128 is deprecated (preferred_lft 0) so it
+ * is not picked as a source address, unless preferred_lft says otherwise.
+ * -1: the kernel's default (forever). */
+static int64_t preferred_lft(const struct vrrp_addr_conf *a)
+{
+	if (a->preferred_lft < 0 && a->addr.family == AF_INET6 && a->prefix == 128)
+		return 0;
+	return a->preferred_lft;
+}
+
 /* The rtnl_addr @a describes; for a delete only the key fields matter. */
 static int build(const struct vrrp_addr_conf *a, unsigned ifindex, bool full,
 		 struct rtnl_addr **out)
@@ -135,8 +145,12 @@ static int build(const struct vrrp_addr_conf *a, unsigned ifindex, bool full,
 
 			rc = set_nl_addr(ra, &b, 32, rtnl_addr_set_broadcast);
 		}
-		if (a->preferred_lft >= 0)
-			rtnl_addr_set_preferred_lifetime(ra, (uint32_t)a->preferred_lft);
+		if (preferred_lft(a) >= 0) {
+			/* IFA_CACHEINFO carries both lifetimes, and the kernel
+			 * refuses a valid lifetime of 0: keep it forever. */
+			rtnl_addr_set_valid_lifetime(ra, UINT32_MAX);
+			rtnl_addr_set_preferred_lifetime(ra, (uint32_t)preferred_lft(a));
+		}
 	}
 	if (rc < 0) {
 		rtnl_addr_put(ra);
