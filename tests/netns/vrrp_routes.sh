@@ -13,7 +13,10 @@
 #   stay across every state change (an IPv6 /128 deprecated, as keepalived
 #   adds it);
 # - a reload that changes one virtual and one static route removes and adds
-#   exactly those two (ip monitor), nothing else.
+#   exactly those two (ip monitor), nothing else;
+# - keepalived 2.2.7 given node 1's configuration installs exactly what
+#   vigild installed (ip route, ip rule, ip addr), and leaves the same
+#   nothing after its SIGTERM.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
@@ -96,6 +99,13 @@ has_no_static() {
 	[ -z "$(r4 "$1" 200)" ] && [ -z "$(r6 "$1" 200)" ] && ! rules "$1" | grep -q "lookup 200"
 }
 both_static() { has_static 1 && has_static 2; }
+# snapshot NODE: what a node has of both sets, as ip(8) prints it.
+snapshot() {
+	r4 "$1" 100; r6 "$1" 100; r4 "$1" 200; r6 "$1" 200
+	rules "$1" | grep -e "lookup 100" -e "lookup 200"
+	ip -n "$(ns "$1")" addr show dev eth0 | grep -A1 -e "10.98.0.$1/" -e "fd00:98::$1/" |
+		sed 's/preferred_lft [0-9]*sec/preferred_lft Nsec/'
+}
 master_is() { # NODE OTHER
 	only_holder "$1" $VIP && has_virtual "$1" && has_no_virtual "$2"
 }
@@ -111,9 +121,8 @@ check "node 1 becomes master: VIP, virtual routes and rules (proto keepalived)" 
 start_vigild 2 "$T/n2.conf"
 check "node 2 has its static entries from the start" wait_until 3 has_static 2
 check "node 2 stays backup without any virtual route or rule" holds_for 1 master_is 1 2
-r4 1 100 | diag
-r6 1 100 | diag
-rules 1 | grep -e "lookup 100" -e "lookup 200" | diag
+snapshot 1 >"$T/vigild.master"
+diag "$T/vigild.master"
 
 kill_node 1
 check "SIGKILL of node 1: node 2 takes the VIP, the virtual routes and rules" \
@@ -156,4 +165,22 @@ check "node 2 still has the other virtual routes and rules" \
 stop_node 2
 check "node 2 stopped: no static and no virtual entry left" \
 	eval 'has_no_static 2 && has_no_virtual 2'
+
+# keepalived 2.2.7 with node 1's configuration, as master alone: the same
+# routes, rules and addresses; and the same nothing after its SIGTERM.
+if [ -x "$KEEPALIVED" ]; then
+	start_keepalived 1 "$T/n1.conf"
+	check "keepalived master: its virtual routes and rules" wait_until 5 has_virtual 1
+	sleep 0.5
+	snapshot 1 >"$T/keepalived.master"
+	check "keepalived installs exactly what vigild installs (ip route, ip rule, ip addr)" \
+		cmp -s "$T/vigild.master" "$T/keepalived.master"
+	cmp -s "$T/vigild.master" "$T/keepalived.master" ||
+		diff "$T/vigild.master" "$T/keepalived.master" | diag
+	stop_node 1
+	check "keepalived stopped leaves what vigild leaves: nothing" \
+		eval 'has_no_static 1 && has_no_virtual 1'
+else
+	echo "# keepalived not installed: no side-by-side comparison"
+fi
 done_testing
