@@ -207,7 +207,15 @@ int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrr
 		return -ENODEV;
 	rc = make(nl, vm, &cur);
 	if (rc == 0) {
+		unsigned before = vm->ifindex;
+
 		vm->ifindex = (unsigned)rtnl_link_get_ifindex(cur);
+		/* Made again (its base was deleted and re-created): the new
+		 * interface has the kernel's defaults. */
+		if (vm->sys_attached && before != vm->ifindex) {
+			vrrp_vmac_sys_detach(sys, vm->base);
+			vm->sys_attached = false;
+		}
 		if (!vm->sys_attached && vm->family == AF_INET) {
 			rc = vrrp_vmac_sys_attach(sys, vm->name, vm->base);
 			vm->sys_attached = rc == 0;

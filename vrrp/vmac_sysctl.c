@@ -150,27 +150,29 @@ static int base_attach(struct vrrp_vmac_sys *s, const char *base)
 	struct vrrp_vmac_base *b = base_find(s, base);
 	int ign, filt;
 
-	if (b) {
-		b->users++;
-		return 0;
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (!b || !(b->name = strdup(base))) {
+			free(b);
+			return -ENOMEM;
+		}
+		b->arp_ignore = b->arp_filter = -1;
+		b->next = s->bases;
+		s->bases = b;
 	}
-	b = calloc(1, sizeof(*b));
-	if (!b || !(b->name = strdup(base))) {
-		free(b);
-		return -ENOMEM;
-	}
-	b->users = 1;
-	b->arp_ignore = b->arp_filter = -1;
+	b->users++;
+	/* Checked each time: a base deleted and re-created has the
+	 * defaults again. The first values seen are the ones given back. */
 	ign = vrrp_sysctl_get(AF_INET, base, "arp_ignore");
 	filt = vrrp_sysctl_get(AF_INET, base, "arp_filter");
 	if (ign != 1 || filt != 1) {
-		b->arp_ignore = ign;
-		b->arp_filter = filt;
+		if (b->arp_ignore < 0 && b->arp_filter < 0) {
+			b->arp_ignore = ign;
+			b->arp_filter = filt;
+		}
 		set_logged(base, "arp_ignore", 1);
 		set_logged(base, "arp_filter", 1);
 	}
-	b->next = s->bases;
-	s->bases = b;
 	return 0;
 }
 

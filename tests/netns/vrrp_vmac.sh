@@ -161,6 +161,25 @@ reload 1
 check "reload unchanged: node 1 keeps vrrp.52/53 (same ifindex) and its VIPs" \
 	holds_for 0.5 eval '[ "$(ifindex 1 vrrp.52)" = "$idx52" ] && [ "$(ifindex 1 vrrp.53)" = "$idx53" ] && only_on 1 vrrp.52 $VIP'
 
+# The base deleted and re-created (keepalived 2.3.3's recovery): the
+# macvlans go with it, vigild makes them again, with their sysctls.
+ip -n "$(ns 1)" link del eth0
+check "node 1's eth0 deleted: its macvlans went with it" no_link 1 vrrp.52
+check "... node 2 takes the VIP" wait_until 3 only_on 2 vrrp.52 $VIP
+ip link add eth0 netns "$(ns 1)" address "$(node_mac 1)" type veth peer name p1 netns "$NS_SW"
+ip -n "$NS_SW" link set p1 master br0 up
+ip -n "$(ns 1)" addr add "$(node_ip 1)/24" dev eth0
+ip -n "$(ns 1)" addr add "$(node_ip6 1)/64" dev eth0 nodad
+ip -n "$(ns 1)" link set eth0 up
+ip -n "$(ns 1)" neigh replace "$(node_ip $CLIENT)" lladdr "$(node_mac $CLIENT)" dev eth0 nud permanent
+check "eth0 back: node 1 makes vrrp.52 again and preempts" wait_until 5 only_on 1 vrrp.52 $VIP
+check "... and vrrp.53 with the IPv6 VIP" wait_until 5 only_on 1 vrrp.53 $VIP6
+check "... a new vrrp.52 ($(ifindex 1 vrrp.52), was $idx52) with its MAC" \
+	eval '[ "$(ifindex 1 vrrp.52)" != "$idx52" ] && [ "$(link_mac 1 vrrp.52)" = $MAC52 ]'
+check "... its sysctls and the new eth0's set again" \
+	[ "$(sysctl4 1 vrrp.52 arp_ignore)$(sysctl4 1 vrrp.52 accept_local)$(sysctl4 1 vrrp.52 rp_filter)$(sysctl4 1 eth0 arp_ignore)$(sysctl4 1 eth0 arp_filter)" = 11011 ]
+check "client: the virtual MAC still" wait_until 3 client_sees $VIP $MAC52
+
 stop_node 1
 check "clean stop of node 1: its macvlans are deleted ($(vmacs 1) left)" [ "$(vmacs 1)" = 0 ]
 check "clean stop: eth0 arp_ignore/arp_filter given back (0 0)" \
