@@ -12,8 +12,9 @@
 # - static addresses, routes and rules are on both nodes from the start and
 #   stay across every state change (an IPv6 /128 deprecated, as keepalived
 #   adds it);
-# - a reload that changes one virtual and one static route removes and adds
-#   exactly those two (ip monitor), nothing else;
+# - a reload that changes two virtual routes (IPv4, IPv6), one static route
+#   and one rule removes and adds exactly those four (ip monitor), nothing
+#   else;
 # - keepalived 2.2.7 given node 1's configuration installs exactly what
 #   vigild installed (ip route, ip rule, ip addr), and leaves the same
 #   nothing after its SIGTERM.
@@ -21,7 +22,7 @@
 require_root
 
 VIP=10.99.0.100
-write_conf() { # FILE NODE PRIORITY [VIRTUAL_METRIC [STATIC_METRIC]]
+write_conf() { # FILE NODE PRIORITY [VIRTUAL_METRIC STATIC_METRIC V6_METRIC FWMARK]
 	cat >"$1" <<CONF
 global_defs {
 	router_id node$2
@@ -53,13 +54,13 @@ vrrp_instance VI_1 {
 		10.50.0.0/24 via 10.99.0.254 dev eth0 table 100 metric ${4:-5}
 		blackhole 10.51.0.0/24 table 100 no_track
 		10.52.0.0/24 table 100 nexthop via 10.99.0.253 dev eth0 weight 2 nexthop via 10.99.0.252 dev eth0 weight 3
-		fd00:50::/64 via fd00:99::fe dev eth0 table 100
+		fd00:50::/64 via fd00:99::fe dev eth0 table 100 metric ${6:-1024}
 		unreachable fd00:51::/64 table 100 no_track
 	}
 	virtual_rules {
 		from 10.60.0.0/24 table 100 preference 1000
 		to fd00:60::/64 table 100 preference 1001
-		fwmark 7 table 100 preference 1002
+		fwmark ${7:-7} table 100 preference 1002
 	}
 }
 CONF
@@ -140,26 +141,30 @@ check "the stopped node has no static address, route or rule left (keepalived's 
 	has_no_static 1
 check "node 2's static entries stayed" has_static 2
 
-# A reload changing one virtual and one static route on the master.
+# A reload changing two virtual routes, one static route and one rule on
+# the master.
 ip -n "$(ns 2)" monitor route rule >"$T/monitor.log" 2>&1 &
 started_pids="$started_pids $!"
 sleep 0.3
-write_conf "$T/n2.conf" 2 100 6 3
+write_conf "$T/n2.conf" 2 100 6 3 2000 8
 kill -HUP "$(node_pid 2)"
 check "reload: the changed virtual route has its new metric" \
 	wait_until 3 eval 'r4 2 100 | grep -q "^10.50.0.0/24 .* metric 6"'
 check "reload: the changed static route has its new metric" wait_until 3 has_static 2 3
+check "reload: the changed IPv6 route and rule are there" wait_until 3 eval \
+	'r6 2 100 | grep -q "^fd00:50::/64 .* metric 2000" && rules 2 | grep -q "^1002:.*fwmark 0x8 lookup 100"'
 sleep 0.3
 diag "$T/monitor.log"
-check "reload: exactly two routes removed (the old versions of the changed ones)" \
-	[ "$(grep -c '^Deleted' "$T/monitor.log")" -eq 2 ]
-check "reload: they were 10.50.0.0/24 metric 5 and 10.70.0.0/24 metric 1" eval \
-	'grep "^Deleted" "$T/monitor.log" | grep -q "^Deleted 10.50.0.0/24 .* metric 5" &&
-	 grep "^Deleted" "$T/monitor.log" | grep -q "^Deleted 10.70.0.0/24 .* metric 1"'
-check "reload: exactly two routes added, the new versions" \
-	[ "$(grep -v '^Deleted' "$T/monitor.log" | grep -c -e '^10.50.0.0/24 .*metric 6' -e '^10.70.0.0/24 .*metric 3')" -eq 2 ]
-check "reload: nothing else appeared or went (no rule, no other route)" \
-	[ "$(grep -c . "$T/monitor.log")" -eq 4 ]
+deleted() { grep "^Deleted" "$T/monitor.log" | grep -q "^Deleted $1"; }
+added() { grep -v "^Deleted" "$T/monitor.log" | grep -q "^$1"; }
+check "reload: exactly four entries removed" [ "$(grep -c '^Deleted' "$T/monitor.log")" -eq 4 ]
+check "reload: the old versions of the changed ones" eval \
+	'deleted "10.50.0.0/24 .* metric 5" && deleted "10.70.0.0/24 .* metric 1" &&
+	 deleted "fd00:50::/64 .* metric 1024" && deleted "1002:.*fwmark 0x7"'
+check "reload: their new versions added" eval \
+	'added "10.50.0.0/24 .*metric 6" && added "10.70.0.0/24 .*metric 3" &&
+	 added "fd00:50::/64 .* metric 2000" && added "1002:.*fwmark 0x8"'
+check "reload: nothing else appeared or went" [ "$(grep -c . "$T/monitor.log")" -eq 8 ]
 check "node 2 still has the other virtual routes and rules" \
 	eval 'r4 2 100 | grep -q "^blackhole 10.51.0.0/24" && rules 2 | grep -q "^1000:"'
 stop_node 2
