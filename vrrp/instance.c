@@ -9,6 +9,7 @@
 
 #include "daemon/log.h"
 #include "vrrp/addr.h"
+#include "vrrp/ah.h"
 #include "vrrp/ifwatch.h"
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
@@ -21,7 +22,8 @@
 #define CS_US 10000u               /* microseconds per centisecond */
 #define LOG_INTERVAL_US 10000000u  /* rate-limited logs: one per 10 s per cause */
 #define SETUP_RETRY_US 1000000u    /* interface or socket missing: retry every 1 s */
-#define TX_BUF_LEN (VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
+#define TX_BUF_LEN (VRRP_IPV4_HDR_LEN + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + \
+		    VRRP_AUTH_LEN)
 
 static const char *const drop_names[VRRP_DROP_COUNT] = {
 	[VRRP_DROP_OWN] = "own advert",
@@ -248,16 +250,25 @@ static void send_to(struct vrrp_instance *inst, struct vrrp_pkt_params *p, const
 	uint8_t buf[TX_BUF_LEN];
 	size_t len;
 	int ttl = c->peers && c->unicast_ttl >= 0 ? c->unicast_ttl : VRRP_TTL;
+	bool ah = p->auth_type == VRRP_PKT_AUTH_AH;
 	int rc;
 
 	p->dst = *dst;
-	len = vrrp_pkt_encode(p, buf, sizeof(buf));
+	if (ah) {
+		const struct vrrp_ah_params ap = {
+		    .ip_id = inst->ip_id, .ttl = (uint8_t)ttl, .seq = inst->ah_seq,
+		    .unicast = c->peers != NULL};
+
+		len = vrrp_ah_encode(p, &ap, buf, sizeof(buf));
+	} else {
+		len = vrrp_pkt_encode(p, buf, sizeof(buf));
+	}
 	if (!len) {
 		tx_failed(inst, dst, "cannot encode");
 		return;
 	}
-	rc = vrrp_socket_send(vrrp_link_fd(inst->link), vrrp_link_ifindex(inst->link), &inst->src,
-			      dst, ttl, buf, len);
+	rc = vrrp_socket_send(ah ? vrrp_link_ah_fd(inst->link) : vrrp_link_fd(inst->link),
+			      vrrp_link_ifindex(inst->link), &inst->src, dst, ttl, buf, len);
 	if (rc < 0) {
 		if (rc == -EADDRNOTAVAIL || rc == -EINVAL)
 			inst->src.family = c->src_addr.family ? inst->src.family : 0;
@@ -290,6 +301,13 @@ static void send_advert(struct vrrp_instance *inst, uint8_t priority)
 		return;
 	}
 	p.src = inst->src;
+	if (c->auth_type == VRRP_AUTH_AH) {
+		/* keepalived: one number per advert (not per peer); the counter
+		 * stops short of wrapping; IP id 0 would let the kernel pick. */
+		if (inst->ah_seq < 0xfffffffeu)
+			inst->ah_seq++;
+		inst->ip_id = inst->ip_id == 0xffff ? 1 : inst->ip_id + 1;
+	}
 	if (!c->peers) {
 		send_to(inst, &p, &c->mcast_dst);
 		return;
@@ -730,6 +748,7 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 	    .auth_pass = c->auth_pass,
 	    .vips = c->skip_check_adv_addr ? NULL : inst->adv_vips,
 	    .nvips = inst->n_adv_vips,
+	    .unicast = c->peers != NULL,
 	};
 	struct vrrp_event ev = {.type = VRRP_EV_ADVERT};
 	enum vrrp_pkt_err err;
@@ -744,6 +763,13 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 		return;
 	}
 	err = vrrp_pkt_check(a, &e);
+	if (err == VRRP_PKT_OK && a->ah) {
+		/* keepalived's anti-replay: above the counter, which follows. */
+		if (a->ah_seq <= inst->ah_seq)
+			err = VRRP_PKT_AH_REPLAY;
+		else
+			inst->ah_seq = a->ah_seq;
+	}
 	if (err != VRRP_PKT_OK) {
 		vrrp_instance_on_bad_packet(inst, err, &a->ip.src);
 		return;

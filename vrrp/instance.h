@@ -68,6 +68,11 @@ struct vrrp_instance {
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
 	struct vrrp_vmac vmac;           /* use_vmac's interface, once made */
 
+	/* auth_type AH (vrrp/ah.h): the sequence counter, shared by what we
+	 * send and what we accept, kept across reloads; our IP ids. */
+	uint32_t ah_seq;
+	uint16_t ip_id;
+
 	struct vaddr src;                /* what our adverts come from */
 	struct vaddr *adv_vips;          /* the addresses our adverts list */
 	unsigned n_adv_vips;

@@ -8,13 +8,15 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "vrrp/ah.h"
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
 #include "vrrp/socket.h"
 #include "vrrp/vrrp_internal.h"
 
-/* Big enough for any advert: IPv6 header aside, 255 IPv6 addresses. */
-#define RX_BUF_LEN (60 + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
+/* Big enough for any advert: IPv6 header aside, 255 IPv6 addresses (or
+ * an IPv4 header with options, an AH and 255 IPv4 ones). */
+#define RX_BUF_LEN (60 + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
 
 struct vrrp_link {
 	struct vrrp_link *next;
@@ -25,6 +27,9 @@ struct vrrp_link {
 	int fd;
 	sd_event_source *io;
 	unsigned users;
+	int ah_fd; /* auth_type AH instances' socket (IPv4), or -1 */
+	sd_event_source *ah_io;
+	unsigned ah_users;
 	struct vrrp_instance *by_vrid[256];
 	struct vrrp_link_counters counters;
 	struct vrrp_ratelimit rl_unknown;
@@ -33,6 +38,11 @@ struct vrrp_link {
 int vrrp_link_fd(const struct vrrp_link *l)
 {
 	return l->fd;
+}
+
+int vrrp_link_ah_fd(const struct vrrp_link *l)
+{
+	return l->ah_fd;
 }
 
 unsigned vrrp_link_ifindex(const struct vrrp_link *l)
@@ -89,6 +99,8 @@ static int raw_vrid(const struct vrrp_rx *rx)
 		if (rx->len < 20)
 			return -1;
 		off = (size_t)(rx->data[0] & 0x0f) * 4;
+		if (rx->data[9] == VRRP_AH_PROTO)
+			off += VRRP_AH_LEN;
 	}
 	return rx->len >= off + 2 ? rx->data[off + 1] : -1;
 }
@@ -159,12 +171,61 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *data)
 	return 0;
 }
 
+static void ah_close(struct vrrp_link *l)
+{
+	l->ah_io = sd_event_source_disable_unref(l->ah_io);
+	if (l->ah_fd >= 0)
+		close(l->ah_fd);
+	l->ah_fd = -1;
+}
+
 static void link_free(struct vrrp_link *l)
 {
 	sd_event_source_disable_unref(l->io);
 	if (l->fd >= 0)
 		close(l->fd);
+	ah_close(l);
 	free(l);
+}
+
+static int add_reader(struct vrrp_link *l, int fd, sd_event_source **io)
+{
+	int rc = sd_event_add_io(l->v->event, io, fd, EPOLLIN, on_readable, l);
+
+	if (rc >= 0)
+		/* Adverts before timers: a late advert must not let a
+		 * master-down timer fire that it would have reset. */
+		rc = sd_event_source_set_priority(*io, SD_EVENT_PRIORITY_IMPORTANT);
+	return rc;
+}
+
+/* The AH socket, for an `auth_type AH` instance (IPv4, VRRPv2): opened
+ * with the first one, joined to its group. */
+static int ah_attach(struct vrrp_link *l, const struct vrrp_instance_conf *c)
+{
+	int rc;
+
+	if (l->ah_fd < 0) {
+		rc = vrrp_socket_open_ah(l->ifname[0] ? l->ifname : NULL);
+		if (rc < 0)
+			return rc;
+		l->ah_fd = rc;
+		rc = add_reader(l, l->ah_fd, &l->ah_io);
+		if (rc < 0) {
+			ah_close(l);
+			return rc;
+		}
+	}
+	if (!c->peers && l->ifindex) {
+		rc = vrrp_socket_join(l->ah_fd, &c->mcast_dst, l->ifindex);
+		if (rc < 0) {
+			if (!l->ah_users)
+				ah_close(l);
+			return rc;
+		}
+	}
+	l->ah_users++;
+	return 0;
 }
 
 static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_link **out)
@@ -176,7 +237,7 @@ static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_
 		return -ENOMEM;
 	l->v = v;
 	l->family = family;
-	l->fd = -1;
+	l->fd = l->ah_fd = -1;
 	if (ifname) {
 		if (strlen(ifname) >= sizeof(l->ifname)) {
 			free(l);
@@ -192,12 +253,8 @@ static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_
 	rc = vrrp_socket_open(family, ifname);
 	if (rc >= 0) {
 		l->fd = rc;
-		rc = sd_event_add_io(v->event, &l->io, l->fd, EPOLLIN, on_readable, l);
+		rc = add_reader(l, l->fd, &l->io);
 	}
-	if (rc >= 0)
-		/* Adverts before timers: a late advert must not let a
-		 * master-down timer fire that it would have reset. */
-		rc = sd_event_source_set_priority(l->io, SD_EVENT_PRIORITY_IMPORTANT);
 	if (rc < 0) {
 		link_free(l);
 		return rc;
@@ -263,6 +320,16 @@ int vrrp_link_attach(struct vrrp *v, struct vrrp_instance *inst)
 			return rc;
 		}
 	}
+	if (c->auth_type == VRRP_AUTH_AH && c->family == AF_INET) {
+		rc = ah_attach(l, c);
+		if (rc < 0) {
+			if (!l->users) {
+				unlink_link(v, l);
+				link_free(l);
+			}
+			return rc;
+		}
+	}
 	inst->link_next = l->by_vrid[c->vrid];
 	l->by_vrid[c->vrid] = inst;
 	inst->link = l;
@@ -284,6 +351,9 @@ void vrrp_link_detach(struct vrrp *v, struct vrrp_instance *inst)
 		}
 	inst->link_next = NULL;
 	inst->link = NULL;
+	if (inst->conf->auth_type == VRRP_AUTH_AH && inst->conf->family == AF_INET &&
+	    --l->ah_users == 0)
+		ah_close(l);
 	if (!inst->conf->peers && l->ifindex && !group_in_use(l, inst, &inst->conf->mcast_dst))
 		vrrp_socket_leave(l->fd, &inst->conf->mcast_dst, l->ifindex);
 	if (--l->users == 0) {

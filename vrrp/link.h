@@ -26,6 +26,9 @@ int vrrp_link_attach(struct vrrp *v, struct vrrp_instance *inst);
 void vrrp_link_detach(struct vrrp *v, struct vrrp_instance *inst);
 
 int vrrp_link_fd(const struct vrrp_link *l);
+/* The IPv4 AH socket (vrrp_socket_open_ah()), open while an attached
+ * instance uses `auth_type AH`; -1 otherwise. */
+int vrrp_link_ah_fd(const struct vrrp_link *l);
 unsigned vrrp_link_ifindex(const struct vrrp_link *l);
 
 /* Adverts dropped before any instance could be chosen. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "vrrp/ah.h"
 #include "vrrp/packet.h"
 
 static const char *const err_names[VRRP_PKT_ERR_COUNT] = {
@@ -19,6 +20,8 @@ static const char *const err_names[VRRP_PKT_ERR_COUNT] = {
 	[VRRP_PKT_AUTH_MISMATCH] = "auth_mismatch",
 	[VRRP_PKT_INTERVAL_MISMATCH] = "interval_mismatch",
 	[VRRP_PKT_ADDR_MISMATCH] = "address_mismatch",
+	[VRRP_PKT_AUTH_FAILURE] = "auth_failure",
+	[VRRP_PKT_AH_REPLAY] = "ah_replay",
 };
 
 const char *vrrp_pkt_err_name(enum vrrp_pkt_err e)
@@ -116,20 +119,39 @@ enum vrrp_pkt_err vrrp_pkt_decode(const uint8_t *buf, size_t len, const struct v
 static enum vrrp_pkt_err decode_ipv4(const uint8_t *pkt, size_t len, struct vrrp_advert *out)
 {
 	struct vrrp_ip_info ip = { 0 };
-	size_t ihl = (size_t)(pkt[0] & 0x0f) * 4, tot;
+	size_t ihl = (size_t)(pkt[0] & 0x0f) * 4, tot, off;
+	enum vrrp_pkt_err err;
+	bool ah;
 
 	if (len < 20)
 		return VRRP_PKT_TOO_SHORT;
 	tot = (size_t)(pkt[2] << 8 | pkt[3]);
-	if (ihl < 20 || tot < ihl || tot > len || pkt[9] != VRRP_PROTO)
+	ah = pkt[9] == VRRP_AH_PROTO;
+	if (ihl < 20 || tot < ihl || tot > len || (pkt[9] != VRRP_PROTO && !ah))
 		return VRRP_PKT_BAD_IP;
 	if (vrrp_csum_fold(vrrp_csum_add(0, pkt, ihl)) != 0)
 		return VRRP_PKT_BAD_IP;
+	off = ihl;
+	if (ah) {
+		/* An AH for something else than VRRP is not ours to read. */
+		if (tot < ihl + VRRP_AH_LEN)
+			return VRRP_PKT_TOO_SHORT;
+		if (pkt[ihl] != VRRP_PROTO || pkt[ihl + 1] != VRRP_AH_PAYLOAD_LEN)
+			return VRRP_PKT_BAD_IP;
+		off += VRRP_AH_LEN;
+	}
 	ip.src.family = ip.dst.family = AF_INET;
 	memcpy(&ip.src.u.v4, pkt + 12, 4);
 	memcpy(&ip.dst.u.v4, pkt + 16, 4);
 	ip.ttl = pkt[8];
-	return vrrp_pkt_decode(pkt + ihl, tot - ihl, &ip, out);
+	err = vrrp_pkt_decode(pkt + off, tot - off, &ip, out);
+	out->ip_pkt = pkt;
+	out->ip_len = tot;
+	out->ah = ah;
+	if (ah)
+		out->ah_seq = (uint32_t)pkt[ihl + 8] << 24 | (uint32_t)pkt[ihl + 9] << 16 |
+			      (uint32_t)pkt[ihl + 10] << 8 | pkt[ihl + 11];
+	return err;
 }
 
 static enum vrrp_pkt_err decode_ipv6(const uint8_t *pkt, size_t len, struct vrrp_advert *out)
@@ -175,6 +197,11 @@ static bool addr_in(const uint8_t *raw, int family, const struct vaddr *vips, un
 
 enum vrrp_pkt_err vrrp_pkt_check(const struct vrrp_advert *a, const struct vrrp_pkt_expect *e)
 {
+	enum vrrp_pkt_err err;
+
+	/* keepalived: an AH where none is expected, or none where one is. */
+	if (a->ah != (e->auth_type == VRRP_PKT_AUTH_AH))
+		return VRRP_PKT_AUTH_MISMATCH;
 	if (a->version != e->version)
 		return VRRP_PKT_VERSION_MISMATCH;
 	if (a->version == 2) {
@@ -187,6 +214,10 @@ enum vrrp_pkt_err vrrp_pkt_check(const struct vrrp_advert *a, const struct vrrp_
 				memcpy(want, e->auth_pass, strnlen(e->auth_pass, sizeof(want)));
 			if (memcmp(want, a->auth_data, sizeof(want)) != 0)
 				return VRRP_PKT_AUTH_MISMATCH;
+		} else if (e->auth_type == VRRP_PKT_AUTH_AH) {
+			err = vrrp_ah_verify(a, e->auth_pass, e->unicast);
+			if (err != VRRP_PKT_OK)
+				return err;
 		}
 		/* RFC 3768 §7.1: a v2 router MUST drop adverts whose interval differs. */
 		if (a->advert_int_cs != e->advert_int_cs)

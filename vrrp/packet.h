@@ -45,6 +45,8 @@ enum vrrp_pkt_err {
 	VRRP_PKT_AUTH_MISMATCH,      /* v2 auth type or password differ */
 	VRRP_PKT_INTERVAL_MISMATCH,  /* v2: advert interval differs (RFC 3768 §7.1) */
 	VRRP_PKT_ADDR_MISMATCH,      /* address list differs from ours */
+	VRRP_PKT_AUTH_FAILURE,       /* AH: wrong ICV (password) or SPI */
+	VRRP_PKT_AH_REPLAY,          /* AH: sequence number not above the last one */
 	VRRP_PKT_ERR_COUNT,
 };
 
@@ -72,6 +74,12 @@ struct vrrp_advert {
 	int family;                       /* of the addresses */
 	const uint8_t *addrs;             /* naddr addresses, in the packet */
 	struct vrrp_ip_info ip;
+	/* IPv4 only: the whole IP packet (vrrp_pkt_decode_ip()), and its
+	 * IPsec AH when it came with one (vrrp/ah.h). */
+	const uint8_t *ip_pkt;
+	size_t ip_len;
+	bool ah;
+	uint32_t ah_seq;
 };
 
 /* Structural checks on the VRRP part (@buf, @len bytes, IP header already
@@ -80,7 +88,8 @@ enum vrrp_pkt_err vrrp_pkt_decode(const uint8_t *buf, size_t len, const struct v
 				  struct vrrp_advert *out);
 
 /* Same, from a whole IPv4 or IPv6 packet (as IPv4 raw sockets deliver, or
- * AF_PACKET captures past the Ethernet header). Checks the IP header too. */
+ * AF_PACKET captures past the Ethernet header). Checks the IP header too,
+ * and the AH of an IPv4 packet with protocol 51 (next header VRRP, length). */
 enum vrrp_pkt_err vrrp_pkt_decode_ip(const uint8_t *pkt, size_t len, struct vrrp_advert *out);
 
 /* What the receiving instance expects. */
@@ -88,11 +97,14 @@ struct vrrp_pkt_expect {
 	uint8_t version;
 	uint16_t advert_int_cs;   /* checked for v2 only */
 	uint8_t auth_type;        /* v2 */
-	const char *auth_pass;    /* v2 PASS; up to 8 bytes are compared */
+	const char *auth_pass;    /* v2 PASS (up to 8 bytes are compared) or AH key */
+	bool unicast;             /* AH: the TTL is not part of the ICV */
 	const struct vaddr *vips; /* NULL to skip the address check */
 	unsigned nvips;
 };
 
+/* RFC 3768 §7.1 in its order; for AH, the ICV and SPI (vrrp_ah_verify()),
+ * not the sequence number, which needs the instance's counter. */
 enum vrrp_pkt_err vrrp_pkt_check(const struct vrrp_advert *a, const struct vrrp_pkt_expect *e);
 
 /* What to send. */
@@ -101,7 +113,7 @@ struct vrrp_pkt_params {
 	uint8_t vrid;
 	uint8_t priority;
 	uint16_t advert_int_cs;
-	uint8_t auth_type;     /* v2: NONE or PASS */
+	uint8_t auth_type;     /* v2: NONE, PASS, or AH (then vrrp_ah_encode()) */
 	const char *auth_pass; /* v2 PASS */
 	const struct vaddr *vips;
 	unsigned nvips;        /* of the same family as src */

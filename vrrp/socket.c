@@ -52,16 +52,18 @@ static int setup_ipv6(int fd)
 	return 0;
 }
 
-int vrrp_socket_open(int family, const char *ifname)
+static int open_raw(int family, int proto, const char *ifname)
 {
 	int fd, rc;
 
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -errno;
 	rc = family == AF_INET ? setup_ipv4(fd) : setup_ipv6(fd);
+	if (rc == 0 && proto != VRRP_PROTO)
+		rc = set_int(fd, IPPROTO_IP, IP_HDRINCL, 1);
 	if (rc == 0 && ifname && *ifname &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0)
 		rc = -errno;
@@ -70,6 +72,16 @@ int vrrp_socket_open(int family, const char *ifname)
 		return rc;
 	}
 	return fd;
+}
+
+int vrrp_socket_open(int family, const char *ifname)
+{
+	return open_raw(family, VRRP_PROTO, ifname);
+}
+
+int vrrp_socket_open_ah(const char *ifname)
+{
+	return open_raw(AF_INET, IPPROTO_AH, ifname);
 }
 
 static int membership(int fd, const struct vaddr *group, unsigned ifindex, bool join)

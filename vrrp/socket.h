@@ -29,6 +29,12 @@
  * which the caller closes, or a negative errno. */
 int vrrp_socket_open(int family, const char *ifname);
 
+/* The IPv4 socket of `auth_type AH` instances: raw, protocol 51 (IPsec
+ * AH), IP_HDRINCL (the AH's ICV covers the IP header, so we write it;
+ * vrrp/ah.h), otherwise as vrrp_socket_open(). Send whole IP packets with
+ * vrrp_socket_send(); vrrp_socket_recv() returns them whole. */
+int vrrp_socket_open_ah(const char *ifname);
+
 /* Join (or leave) multicast group @group on interface @ifindex.
  * Returns 0 or a negative errno. */
 int vrrp_socket_join(int fd, const struct vaddr *group, unsigned ifindex);

@@ -94,10 +94,11 @@ net_setup() {
 	done
 }
 
-# capture_start: record VRRP, ARP and ICMPv6 on the bridge into $PCAP.
+# capture_start: record VRRP (with or without IPsec AH), ARP and ICMPv6 on
+# the bridge into $PCAP.
 capture_start() {
 	ip netns exec "$NS_SW" tcpdump -i br0 --immediate-mode -U -n -s 256 -w "$PCAP" \
-		'ip proto 112 or ip6 proto 112 or arp or icmp6' 2>"$T/tcpdump.log" &
+		'ip proto 112 or ip proto 51 or ip6 proto 112 or arp or icmp6' 2>"$T/tcpdump.log" &
 	tcpdump_pid=$!
 	wait_until 5 grep -q "listening on" "$T/tcpdump.log"
 }

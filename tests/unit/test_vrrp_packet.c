@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "vrrp/ah.h"
 #include "vrrp/packet.h"
 
 struct golden {
@@ -211,6 +212,144 @@ static void test_corruptions(void **state)
 	assert_string_equal(vrrp_pkt_err_name(VRRP_PKT_BAD_CHECKSUM), "bad_checksum");
 }
 
+static void fix_ip_csum(struct golden *g)
+{
+	uint16_t s;
+
+	g->b[10] = g->b[11] = 0;
+	s = vrrp_csum_fold(vrrp_csum_add(0, g->b, 20));
+	g->b[10] = (uint8_t)(s >> 8);
+	g->b[11] = (uint8_t)s;
+}
+
+/* auth_type AH: keepalived's first two adverts (IP ids 1 and 2, sequence
+ * numbers 1 and 2), decoded, verified with the password, and encoded back
+ * byte for byte, IP header and ICV included. */
+static void test_v2_ah(void **state)
+{
+	struct golden g, c;
+	struct vrrp_advert a;
+	struct vaddr vips[2] = { v4("192.0.2.100"), v4("192.0.2.101") };
+	struct vrrp_pkt_params p = { .version = 2, .vrid = 55, .priority = 150, .advert_int_cs = 100,
+				     .auth_type = VRRP_PKT_AUTH_AH, .auth_pass = "s3cret",
+				     .vips = vips, .nvips = 2, .src = v4("192.0.2.1"),
+				     .dst = v4("224.0.0.18") };
+	struct vrrp_pkt_expect e = { .version = 2, .advert_int_cs = 100, .auth_type = VRRP_PKT_AUTH_AH,
+				     .auth_pass = "s3cret", .vips = vips, .nvips = 2 };
+	struct vrrp_ah_params ap = { .ip_id = 1, .ttl = 255, .seq = 1 };
+	uint8_t out[512];
+	size_t n;
+
+	(void)state;
+	load("v2_ah", &g);
+	assert_int_equal(g.len, 68);
+	assert_int_equal(g.b[9], VRRP_AH_PROTO);
+	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_OK);
+	assert_true(a.ah);
+	assert_int_equal(a.ah_seq, 1);
+	assert_int_equal(a.version, 2);
+	assert_int_equal(a.vrid, 55);
+	assert_int_equal(a.priority, 150);
+	assert_int_equal(a.naddr, 2);
+	assert_int_equal(a.auth_type, VRRP_PKT_AUTH_AH);
+	assert_memory_equal(a.auth_data, "\0\0\0\0\0\0\0\0", 8);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK);
+	/* the same bytes out of the encoder, IP checksum and ICV included */
+	assert_int_equal(vrrp_ah_len(&p), g.len);
+	n = vrrp_ah_encode(&p, &ap, out, sizeof(out));
+	assert_int_equal(n, g.len);
+	assert_memory_equal(out, g.b, n);
+
+	load("v2_ah_2", &g);
+	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_OK);
+	assert_int_equal(a.ah_seq, 2);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK);
+	ap.ip_id = 2;
+	ap.seq = 2;
+	assert_int_equal(vrrp_ah_encode(&p, &ap, out, sizeof(out)), g.len);
+	assert_memory_equal(out, g.b, g.len);
+
+	/* a wrong password, or PASS / no authentication expected */
+	e.auth_pass = "s3creT";
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_FAILURE);
+	e.auth_pass = "s3cret";
+	e.auth_type = VRRP_PKT_AUTH_PASS;
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_MISMATCH);
+	e.auth_type = VRRP_PKT_AUTH_NONE;
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_MISMATCH);
+	e.auth_type = VRRP_PKT_AUTH_AH;
+
+	/* TOS is mutable (left out of the ICV); the IP id and the sequence
+	 * number are not */
+	c = g;
+	c.b[1] = 0;
+	fix_ip_csum(&c);
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_OK);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK);
+	c = g;
+	c.b[5] ^= 1;
+	fix_ip_csum(&c);
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_OK);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_FAILURE);
+	c = g;
+	c.b[20 + 11] = 3;
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_OK);
+	assert_int_equal(a.ah_seq, 3);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_FAILURE);
+	/* the SPI must be the source address */
+	c = g;
+	c.b[20 + 7] ^= 1;
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_OK);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_AUTH_FAILURE);
+	/* an AH for another protocol, or of another length, is not an advert */
+	c = g;
+	c.b[20] = 6;
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_BAD_IP);
+	c = g;
+	c.b[21] = 5;
+	assert_int_equal(vrrp_pkt_decode_ip(c.b, c.len, &a), VRRP_PKT_BAD_IP);
+	for (size_t i = 0; i < g.len; i++)
+		vrrp_pkt_decode_ip(g.b, i, &a); /* never reads past i (ASan checks) */
+	assert_string_equal(vrrp_pkt_err_name(VRRP_PKT_AH_REPLAY), "ah_replay");
+}
+
+/* Unicast AH: the TTL changes on the way, so it is left out of the ICV. */
+static void test_v2_ah_unicast(void **state)
+{
+	struct golden g;
+	struct vrrp_advert a;
+	struct vaddr vip = v4("10.0.0.100");
+	struct vrrp_pkt_params p = { .version = 2, .vrid = 9, .priority = 100, .advert_int_cs = 100,
+				     .auth_type = VRRP_PKT_AUTH_AH, .auth_pass = "longer-than-8",
+				     .vips = &vip, .nvips = 1, .src = v4("10.0.0.1"),
+				     .dst = v4("10.0.0.2") };
+	struct vrrp_pkt_expect e = { .version = 2, .advert_int_cs = 100, .auth_type = VRRP_PKT_AUTH_AH,
+				     .auth_pass = "longer-t", .unicast = true };
+	struct vrrp_ah_params ap = { .ip_id = 7, .ttl = 255, .seq = 42, .unicast = true };
+
+	(void)state;
+	g.len = vrrp_ah_encode(&p, &ap, g.b, sizeof(g.b));
+	assert_int_equal(g.len, 20 + 24 + 8 + 4 + 8);
+	g.b[8] = 254; /* one router on the way */
+	fix_ip_csum(&g);
+	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_BAD_TTL);
+	g.b[8] = 255;
+	fix_ip_csum(&g);
+	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_OK);
+	assert_int_equal(a.ah_seq, 42);
+	assert_int_equal(vrrp_pkt_check(&a, &e), VRRP_PKT_OK); /* 8 bytes of the key count */
+	assert_int_equal(vrrp_ah_verify(&a, "longer-t", true), VRRP_PKT_OK);
+	ap.ttl = 64;
+	g.len = vrrp_ah_encode(&p, &ap, g.b, sizeof(g.b));
+	g.b[8] = 255;
+	fix_ip_csum(&g);
+	assert_int_equal(vrrp_pkt_decode_ip(g.b, g.len, &a), VRRP_PKT_OK);
+	assert_int_equal(vrrp_ah_verify(&a, "longer-t", true), VRRP_PKT_OK);
+	assert_int_equal(vrrp_ah_verify(&a, "longer-t", false), VRRP_PKT_AUTH_FAILURE);
+	p.version = 3;
+	assert_int_equal(vrrp_ah_encode(&p, &ap, g.b, sizeof(g.b)), 0); /* v2 only */
+}
+
 static void test_encode_rejects(void **state)
 {
 	struct vaddr v6 = v4("2001:db8::1"), v4a = v4("192.0.2.1");
@@ -236,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_v2_plain),    cmocka_unit_test(test_v2_pass),
 		cmocka_unit_test(test_v3_ipv4),     cmocka_unit_test(test_v3_ipv6),
 		cmocka_unit_test(test_corruptions), cmocka_unit_test(test_encode_rejects),
+		cmocka_unit_test(test_v2_ah),       cmocka_unit_test(test_v2_ah_unicast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,9 @@
 # Regenerate the golden VRRP adverts in this folder from the real keepalived
 # (Debian's 2.2.7): run it as master in a network namespace, capture what it
 # sends from a peer namespace, keep the first advert's IP packet as hex.
-# Usage (root): tests/data/vrrp/capture.sh   — writes *.hex next to itself.
+# Usage (root): tests/data/vrrp/capture.sh [NAME...]  — writes *.hex next
+# to itself (only NAME.hex when names are given). The AH capture keeps the
+# first two adverts (NAME.hex, NAME_2.hex: sequence numbers 1 and 2).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -27,21 +29,25 @@ ip -n "$ns1" link set vgc0 up
 ip -n "$ns2" link set vgc1 up
 ip -n "$ns1" link set lo up
 
-# name | instance body
+want() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
+only="$*"
+
+# name | instance body | filter | [state] [count]
 capture() {
-	name=$1 body=$2 filter=$3
+	name=$1 body=$2 filter=$3 state=${4:-MASTER} count=${5:-1}
+	want "$name" || return 0
 	cat > "$work/$name.conf" <<CONF
 global_defs {
 	router_id cap
 }
 vrrp_instance VI_cap {
-	state MASTER
+	state $state
 	interface vgc0
 	priority 150
 $body
 }
 CONF
-	ip netns exec "$ns2" tcpdump -i vgc1 -U -c 1 -w "$work/$name.pcap" "$filter" >/dev/null 2>&1 &
+	ip netns exec "$ns2" tcpdump -i vgc1 -U -c "$count" -w "$work/$name.pcap" "$filter" >/dev/null 2>&1 &
 	tp=$!
 	pids="$pids $tp"
 	sleep 1
@@ -52,17 +58,23 @@ CONF
 	wait "$tp" || true
 	kill "$kp" 2>/dev/null || true
 	wait "$kp" 2>/dev/null || true
-	python3 - "$work/$name.pcap" "$here/$name.hex" <<'PY'
+	python3 - "$work/$name.pcap" "$here/$name" <<'PY'
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
-off = 24
-incl = struct.unpack('<I', data[off + 8:off + 12])[0]
-frame = data[off + 16:off + 16 + incl]
-pkt = frame[14:]  # strip Ethernet
-with open(sys.argv[2], 'w') as f:
-    f.write('# ' + sys.argv[2].rsplit('/', 1)[-1] + ': first advert keepalived 2.2.7 sent, IP header on\n')
-    for i in range(0, len(pkt), 16):
-        f.write(' '.join('%02x' % b for b in pkt[i:i + 16]) + '\n')
+off, n = 24, 1
+while off < len(data):
+    incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+    frame = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    pkt = frame[14:]  # strip Ethernet
+    path = sys.argv[2] + ('' if n == 1 else '_%d' % n) + '.hex'
+    what = 'first advert' if n == 1 else 'advert %d' % n
+    with open(path, 'w') as f:
+        f.write('# ' + path.rsplit('/', 1)[-1] + ': ' + what +
+                ' keepalived 2.2.7 sent, IP header on\n')
+        for i in range(0, len(pkt), 16):
+            f.write(' '.join('%02x' % b for b in pkt[i:i + 16]) + '\n')
+    n += 1
 PY
 	echo "captured $name"
 }
@@ -96,3 +108,15 @@ capture v3_ipv6 "	version 3
 		2001:db8::100
 		2001:db8::101
 	}" "ip6 proto 112"
+# AH: keepalived refuses "state MASTER" with AH (it starts as BACKUP and
+# becomes master after Master_Down_Interval); IP protocol 51.
+capture v2_ah "	virtual_router_id 55
+	advert_int 1
+	authentication {
+		auth_type AH
+		auth_pass s3cret
+	}
+	virtual_ipaddress {
+		192.0.2.100
+		192.0.2.101
+	}" "ip proto 51" BACKUP 2
