@@ -238,25 +238,16 @@ static int config_test(const struct cmdline *cl)
 	return code;
 }
 
-/* At start, log what script security finds (the supervisor logs the rest of
- * the diagnostics when it loads the config). A separate, throw-away load:
- * the supervisor's loads do not know the host. */
-static void log_script_security(const struct vigild_opts *opts)
+/* At start, log what script security finds in the first generation (the
+ * supervisor logs the rest of the diagnostics when it loads the config). */
+static void log_script_security(const struct vigil_config *cfg)
 {
-	struct config_opts copts = {.config_id = opts->config_id};
 	struct script_env env = host_script_env();
-	struct diag_list scratch = {.max = 1}, dl = {.max = 20};
-	const struct vigil_config *cfg = NULL;
-	struct arena *a = arena_new(CONFIG_SLOT_SIZE);
+	struct diag_list dl = {.max = 20};
 
-	if (!a)
-		return;
-	if (config_load_file(opts->config_path, &copts, a, &scratch, &cfg) == 0 && cfg &&
-	    config_check_script_security(cfg, &env, &dl))
+	if (config_check_script_security(cfg, &env, &dl))
 		log_diags(&dl);
-	diag_list_free(&scratch);
 	diag_list_free(&dl);
-	arena_free(a);
 }
 
 /* Descriptors 0-2 must be open, or a socket could land there and receive
@@ -298,6 +289,6 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_open(&cl.opts.log);
-	log_script_security(&cl.opts);
+	cl.opts.started = log_script_security;
 	return supervisor_run(&cl.opts);
 }

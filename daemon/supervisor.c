@@ -230,6 +230,8 @@ static int supervisor_start(struct supervisor *sup)
 		if (c->enabled && child_proc_spawn(c) < 0)
 			return -ECHILD;
 	}
+	if (sup->opts->started)
+		sup->opts->started(sup->slots.gen[sup->current_slot].cfg);
 	return 0;
 }
 

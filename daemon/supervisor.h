@@ -29,6 +29,9 @@ struct vigild_opts {
 	bool dont_fork;		   /* -n */
 	unsigned ipvs_repair_s;	   /* --ipvs-repair-interval; 0 = never */
 	struct log_opts log;
+	/* Called once with the first generation, after the children are
+	 * started (so it never delays them): main.c logs script security. */
+	void (*started)(const struct vigil_config *cfg);
 };
 
 enum child_kind { CHILD_VRRP, CHILD_CHECK, CHILD_KINDS };
