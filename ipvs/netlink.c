@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "ipvs/netlink.h"
+#include "ipvs/netlink_encode.h"
 #include "ipvs/netlink_internal.h"
 
 #ifndef SOL_NETLINK
@@ -30,8 +31,7 @@ struct ipvs_nl {
 	uint32_t seq;
 	unsigned batch;
 	uint8_t *rbuf; /* RECV_BUF bytes */
-	uint8_t *sbuf; /* batch being built */
-	size_t slen, scap;
+	struct ipvs_nl_buf out; /* batch being built */
 };
 
 int ipvs_nl_open(struct ipvs_nl **out)
@@ -78,7 +78,7 @@ void ipvs_nl_close(struct ipvs_nl *nl)
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	free(nl->rbuf);
-	free(nl->sbuf);
+	ipvs_nl_buf_free(&nl->out);
 	free(nl);
 }
 
@@ -89,107 +89,12 @@ void ipvs_nl_set_batch(struct ipvs_nl *nl, unsigned batch)
 
 /* ---- requests ---- */
 
-static int put_addr(struct nl_msg *m, int attr, const struct vaddr *a)
-{
-	return nla_put(m, attr, a->family == AF_INET6 ? 16 : 4, &a->u);
-}
-
-static int put_service_key(struct nl_msg *m, const struct ipvs_service_key *k)
-{
-	int rc = nla_put_u16(m, IPVS_SVC_ATTR_AF, k->af);
-
-	if (k->fwmark)
-		return rc ?: nla_put_u32(m, IPVS_SVC_ATTR_FWMARK, k->fwmark);
-	return rc ?: nla_put_u16(m, IPVS_SVC_ATTR_PROTOCOL, k->protocol) ?:
-		     put_addr(m, IPVS_SVC_ATTR_ADDR, &k->addr) ?:
-		     nla_put_u16(m, IPVS_SVC_ATTR_PORT, htons(k->port));
-}
-
-static int put_service(struct nl_msg *m, const struct ipvs_service *s, bool full)
-{
-	struct nlattr *nest = nla_nest_start(m, IPVS_CMD_ATTR_SERVICE);
-	struct ip_vs_flags flags = { .flags = s->flags, .mask = ~0u };
-	int rc;
-
-	if (!nest)
-		return -NLE_NOMEM;
-	rc = put_service_key(m, &s->key);
-	if (!rc && full) {
-		rc = nla_put_string(m, IPVS_SVC_ATTR_SCHED_NAME, s->sched) ?:
-		     nla_put(m, IPVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ?:
-		     nla_put_u32(m, IPVS_SVC_ATTR_TIMEOUT, s->timeout) ?:
-		     nla_put_u32(m, IPVS_SVC_ATTR_NETMASK, s->netmask);
-		if (!rc && s->pe[0])
-			rc = nla_put_string(m, IPVS_SVC_ATTR_PE_NAME, s->pe);
-	}
-	nla_nest_end(m, nest);
-	return rc;
-}
-
-static int put_dest(struct nl_msg *m, const struct ipvs_dest *d, bool full)
-{
-	struct nlattr *nest = nla_nest_start(m, IPVS_CMD_ATTR_DEST);
-	int rc;
-
-	if (!nest)
-		return -NLE_NOMEM;
-	rc = put_addr(m, IPVS_DEST_ATTR_ADDR, &d->addr) ?:
-	     nla_put_u16(m, IPVS_DEST_ATTR_PORT, htons(d->port)) ?:
-	     nla_put_u16(m, IPVS_DEST_ATTR_ADDR_FAMILY, (uint16_t)d->addr.family);
-	if (!rc && full) {
-		rc = nla_put_u32(m, IPVS_DEST_ATTR_FWD_METHOD, d->fwd & IP_VS_CONN_F_FWD_MASK) ?:
-		     nla_put_u32(m, IPVS_DEST_ATTR_WEIGHT, (uint32_t)d->weight) ?:
-		     nla_put_u32(m, IPVS_DEST_ATTR_U_THRESH, d->u_threshold) ?:
-		     nla_put_u32(m, IPVS_DEST_ATTR_L_THRESH, d->l_threshold);
-		if (!rc && (d->fwd & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_TUNNEL)
-			rc = nla_put_u8(m, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type) ?:
-			     nla_put_u16(m, IPVS_DEST_ATTR_TUN_PORT, htons(d->tun_port)) ?:
-			     nla_put_u16(m, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags);
-	}
-	nla_nest_end(m, nest);
-	return rc;
-}
-
-static const uint8_t op_cmd[] = {
-	[IPVS_OP_DEL_DEST] = IPVS_CMD_DEL_DEST,     [IPVS_OP_DEL_SERVICE] = IPVS_CMD_DEL_SERVICE,
-	[IPVS_OP_ADD_SERVICE] = IPVS_CMD_NEW_SERVICE, [IPVS_OP_EDIT_SERVICE] = IPVS_CMD_SET_SERVICE,
-	[IPVS_OP_ADD_DEST] = IPVS_CMD_NEW_DEST,     [IPVS_OP_EDIT_DEST] = IPVS_CMD_SET_DEST,
-};
-
-static int build_op(struct nl_msg *m, const struct ipvs_op *op)
-{
-	bool dest = op->type == IPVS_OP_ADD_DEST || op->type == IPVS_OP_EDIT_DEST ||
-		    op->type == IPVS_OP_DEL_DEST;
-	bool full = op->type != IPVS_OP_DEL_DEST && op->type != IPVS_OP_DEL_SERVICE;
-
-	if (dest)
-		return put_service(m, op->svc, false) ?: put_dest(m, op->dest, full);
-	return put_service(m, op->svc, full);
-}
-
-struct op_args {
-	const struct ipvs_op *op;
-	const struct ipvs_service *svc_key;
-};
-
-static int build_op_args(struct nl_msg *m, const void *arg)
-{
-	const struct op_args *a = arg;
-
-	if (a->op && build_op(m, a->op) < 0)
-		return -EMSGSIZE;
-	if (a->svc_key && put_service(m, a->svc_key, false) < 0)
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* Append one request to the batch buffer, its attributes put by @build. */
+/* Append one request to the batch buffer, its attributes put by @build
+ * (libnl: for the few requests outside ipvs_nl_apply()). */
 static int batch_add_built(struct ipvs_nl *nl, uint8_t cmd, int flags, ipvs_nl_build_fn build,
 			   const void *arg, uint32_t seq)
 {
 	struct nl_msg *m = nlmsg_alloc();
-	struct nlmsghdr *h;
-	size_t len;
 	int rc = -ENOMEM;
 
 	if (!m)
@@ -197,49 +102,26 @@ static int batch_add_built(struct ipvs_nl *nl, uint8_t cmd, int flags, ipvs_nl_b
 	if (!genlmsg_put(m, NL_AUTO_PORT, seq, nl->family, 0, flags | NLM_F_REQUEST, cmd,
 			 IPVS_GENL_VERSION))
 		goto out;
-	if (build && build(m, arg) < 0)
-		goto out;
-	h = nlmsg_hdr(m);
-	len = NLMSG_ALIGN(h->nlmsg_len);
-	if (nl->slen + len > nl->scap) {
-		size_t cap = (nl->scap ? nl->scap * 2 : 65536) + len;
-		uint8_t *b = realloc(nl->sbuf, cap);
-
-		if (!b)
-			goto out;
-		nl->sbuf = b;
-		nl->scap = cap;
-	}
-	memcpy(nl->sbuf + nl->slen, h, h->nlmsg_len);
-	memset(nl->sbuf + nl->slen + h->nlmsg_len, 0, len - h->nlmsg_len);
-	nl->slen += len;
-	rc = 0;
+	rc = build ? build(m, arg) : 0;
+	if (rc >= 0)
+		rc = ipvs_nl_buf_append(&nl->out, nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
+	else
+		rc = -EMSGSIZE;
 out:
 	nlmsg_free(m);
 	return rc;
 }
 
-/* @op's attributes, or only the service key of @svc_key (a destination dump
- * names its service). */
-static int batch_add(struct ipvs_nl *nl, uint8_t cmd, int flags, const struct ipvs_op *op,
-		     const struct ipvs_service *svc_key, uint32_t seq)
-{
-	struct op_args a = { op, svc_key };
-
-	return batch_add_built(nl, cmd, flags, build_op_args, &a, seq);
-}
-
 static int batch_send(struct ipvs_nl *nl)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	ssize_t n = sendto(nl->fd, nl->sbuf, nl->slen, 0, (struct sockaddr *)&kernel,
+	ssize_t n = sendto(nl->fd, nl->out.p, nl->out.len, 0, (struct sockaddr *)&kernel,
 			   sizeof(kernel));
 
-	nl->slen = 0;
+	nl->out.len = 0;
 	return n < 0 ? -errno : 0;
 }
 
-/* Read acks until every request in [first, first + count) has one. */
 /* Read one datagram and hand each netlink message in it to @fn, which
  * returns 0 to go on, 1 when the caller's exchange is complete, or a
  * negative errno. Returns the first non-zero answer, or 0. */
@@ -264,9 +146,14 @@ static int recv_each(struct ipvs_nl *nl, msg_fn fn, void *ctx)
 	return 0;
 }
 
+/* Only the last request of a batch asks for an ack (NLM_F_ACK): the kernel
+ * answers a request that succeeds with nothing and one that fails with an
+ * error message carrying its sequence number, in order, so the last
+ * request's answer (ack or error) ends the batch. This spares the kernel
+ * an ack message, and us a recv(), per request. */
 struct acks {
 	uint32_t first;
-	size_t count, got;
+	size_t count;
 	int *errs;
 	int failed;
 };
@@ -279,24 +166,26 @@ static int on_ack(const struct nlmsghdr *h, void *ctx)
 
 	if (h->nlmsg_type != NLMSG_ERROR || i >= a->count || h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return 0; /* not one of ours: ignore */
-	if (a->errs)
-		a->errs[i] = e->error;
-	if (e->error)
+	if (e->error) {
+		if (a->errs)
+			a->errs[i] = e->error;
 		a->failed++;
-	a->got++;
-	return 0;
+	}
+	return i == a->count - 1;
 }
 
-/* Read acks until every request in [first, first + count) has one. */
+/* Read answers until the last request in [first, first + count) has one. */
 static int collect_acks(struct ipvs_nl *nl, uint32_t first, size_t count, int *errs, int *failed)
 {
-	struct acks a = { first, count, 0, errs, 0 };
+	struct acks a = { first, count, errs, 0 };
 	int rc = 0;
 
-	while (!rc && a.got < count)
+	if (errs)
+		memset(errs, 0, count * sizeof(*errs));
+	while (!rc)
 		rc = recv_each(nl, on_ack, &a);
 	*failed += a.failed;
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_ops *ops, int *errs)
@@ -309,11 +198,12 @@ int ipvs_nl_apply(struct ipvs_nl *nl, const struct ipvs_ops *ops, int *errs)
 
 		nl->seq += (uint32_t)count;
 		for (size_t k = 0; k < count; k++) {
-			const struct ipvs_op *op = &ops->v[i + k];
-
-			rc = batch_add(nl, op_cmd[op->type], NLM_F_ACK, op, NULL, first + (uint32_t)k);
-			if (rc < 0)
+			rc = ipvs_nl_encode_op(&nl->out, (uint16_t)nl->family, first + (uint32_t)k,
+					       k == count - 1 ? NLM_F_ACK : 0, &ops->v[i + k]);
+			if (rc < 0) {
+				nl->out.len = 0;
 				return rc;
+			}
 		}
 		rc = batch_send(nl);
 		if (rc < 0)
@@ -393,12 +283,22 @@ int ipvs_nl_query(struct ipvs_nl *nl, uint8_t cmd, bool dump_all, ipvs_nl_build_
 	return exchange(nl, cmd, dump_all ? NLM_F_DUMP : NLM_F_ACK, build, arg, fn, data);
 }
 
+/* A dump of @cmd, naming @svc's service when not NULL. */
 static int dump(struct ipvs_nl *nl, uint8_t cmd, const struct ipvs_service *svc, dump_fn fn,
 		void *data)
 {
-	struct op_args a = { NULL, svc };
+	struct replies r = { nl->seq++, fn, data };
+	int rc;
 
-	return exchange(nl, cmd, NLM_F_DUMP, build_op_args, &a, fn, data);
+	if (svc)
+		rc = ipvs_nl_encode_service_key(&nl->out, (uint16_t)nl->family, r.seq, NLM_F_DUMP,
+						cmd, svc);
+	else
+		rc = batch_add_built(nl, cmd, NLM_F_DUMP, NULL, NULL, r.seq);
+	rc = rc ?: batch_send(nl);
+	while (!rc)
+		rc = recv_each(nl, on_reply, &r);
+	return rc < 0 ? rc : 0;
 }
 
 static int get_addr(struct nlattr *a, int family, struct vaddr *out)

@@ -2,8 +2,9 @@
  * IPVS. Two operations: dump the table, apply a list of operations.
  *
  * One long-lived socket. ipvs_nl_apply() packs many requests into each
- * sendmsg and matches every ack to its request by sequence number, so one
- * failed object is reported and the rest still apply.
+ * sendmsg, asks an ack of the last one only, and matches every error the
+ * kernel sends back to its request by sequence number, so one failed
+ * object is reported and the rest still apply.
  */
 #ifndef VIGIL_IPVS_NETLINK_H
 #define VIGIL_IPVS_NETLINK_H
