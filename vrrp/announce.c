@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -74,6 +75,14 @@ static void send_round(struct vrrp_instance *inst)
 		count(inst, a, send_one(inst, a));
 }
 
+static void send_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
+{
+	unsigned n = inst->conf->garp.master_repeat ? inst->conf->garp.master_repeat : 1;
+
+	for (unsigned i = 0; i < n; i++)
+		count(inst, a, send_one(inst, a));
+}
+
 static uint64_t round_spacing(const struct vrrp_instance *inst)
 {
 	const struct global_conf *g = inst->v->global;
@@ -95,6 +104,8 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 static void rearm(struct vrrp_announce *an)
 {
 	uint64_t at = earliest(an->round_at, earliest(an->delayed_at, an->refresh_at));
+
+	at = earliest(at, an->added_at);
 
 	if (!an->timer)
 		return;
@@ -139,6 +150,12 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		an->delayed_at = 0;
 		run_burst(inst, g->master_repeat, now);
 	}
+	if (an->added_at && now >= an->added_at) {
+		for (unsigned i = 0; i < an->n_added; i++)
+			send_addr(inst, an->added[i]);
+		an->n_added = 0;
+		an->added_at = 0;
+	}
 	if (an->refresh_at && now >= an->refresh_at) {
 		an->refresh_at = now + g->master_refresh_us;
 		run_burst(inst, g->master_refresh_repeat, now);
@@ -175,19 +192,48 @@ void vrrp_announce_end(struct vrrp_instance *inst)
 	struct vrrp_announce *an = &inst->announce;
 
 	an->rounds_left = 0;
-	an->round_at = an->delayed_at = an->refresh_at = 0;
+	an->round_at = an->delayed_at = an->refresh_at = an->added_at = 0;
+	an->n_added = 0;
 	rearm(an);
 }
 
 void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a)
 {
-	unsigned n = inst->conf->garp.master_repeat ? inst->conf->garp.master_repeat : 1;
+	struct vrrp_announce *an = &inst->announce;
+	uint64_t delay = inst->conf->garp.master_delay_us;
 
-	for (unsigned i = 0; i < n; i++)
-		count(inst, a, send_one(inst, a));
+	send_addr(inst, a);
+	if (!delay)
+		return;
+	if (an->n_added == an->cap_added) {
+		unsigned cap = an->cap_added ? an->cap_added * 2 : 8;
+		const struct vrrp_addr_conf **v = realloc(an->added, cap * sizeof(*v));
+
+		if (!v)
+			return; /* the first burst went out; the second is lost */
+		an->added = v;
+		an->cap_added = cap;
+	}
+	an->added[an->n_added++] = a;
+	if (ensure_timer(inst) < 0)
+		return;
+	an->added_at = vrrp_now_us() + delay;
+	rearm(an);
+}
+
+void vrrp_announce_forget_added(struct vrrp_instance *inst)
+{
+	struct vrrp_announce *an = &inst->announce;
+
+	an->n_added = 0;
+	an->added_at = 0;
+	rearm(an);
 }
 
 void vrrp_announce_free(struct vrrp_announce *an)
 {
 	an->timer = sd_event_source_disable_unref(an->timer);
+	free(an->added);
+	an->added = NULL;
+	an->n_added = an->cap_added = 0;
 }

@@ -23,6 +23,12 @@ struct vrrp_announce {
 	uint64_t round_at;    /* its next round; 0 = none */
 	uint64_t delayed_at;  /* the garp_master_delay burst; 0 = none */
 	uint64_t refresh_at;  /* the next refresh burst; 0 = none */
+	/* VIPs a reload added while master, announced again at added_at
+	 * (garp_master_delay after the reload); of the running
+	 * configuration, forgotten when another one comes. */
+	const struct vrrp_addr_conf **added;
+	unsigned n_added, cap_added;
+	uint64_t added_at;    /* 0 = none */
 	uint64_t sent;        /* GARPs and NAs sent */
 	uint64_t errors;
 };
@@ -33,9 +39,14 @@ void vrrp_announce_begin(struct vrrp_instance *inst);
 /* @inst left master (or stops): no more announcements. */
 void vrrp_announce_end(struct vrrp_instance *inst);
 
-/* Announce the one address @a now, garp_master_repeat times (a VIP a
- * reload added while master). */
+/* Announce the one address @a (a VIP a reload added while master) now,
+ * garp_master_repeat times, and again garp_master_delay later (keepalived
+ * 2.3.2: "On reload with addresses added to VRRP instance send 2nd
+ * GARPs"). @a belongs to the instance's configuration. */
 void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
+
+/* A new configuration replaces the one the added addresses belong to. */
+void vrrp_announce_forget_added(struct vrrp_instance *inst);
 
 /* Release the timer (the instance is freed). */
 void vrrp_announce_free(struct vrrp_announce *an);
