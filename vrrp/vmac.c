@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "vrrp/socket.h"
 #include "vrrp/vmac.h"
+#include "vrrp/vmac_nft.h"
 #include "vrrp/vmac_sysctl.h"
 
 /* --- rtnetlink ------------------------------------------------------------ */
@@ -212,10 +213,19 @@ int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrr
 		vm->ifindex = (unsigned)rtnl_link_get_ifindex(cur);
 		/* Made again (its base was deleted and re-created): the new
 		 * interface has the kernel's defaults. */
-		if (vm->sys_attached && before != vm->ifindex) {
+		if (before != vm->ifindex && vm->sys_attached) {
 			vrrp_vmac_sys_detach(sys, vm->base);
 			vm->sys_attached = false;
 		}
+		if (before != vm->ifindex && vm->nft_attached) {
+			vrrp_vmac_nft_detach(sys, vm->name, vm->base, vm->family);
+			vm->nft_attached = false;
+		}
+		/* Without the rules the VMAC still works (reports leave with
+		 * the virtual MAC): logged, not fatal. */
+		if (!vm->nft_attached)
+			vm->nft_attached =
+			    vrrp_vmac_nft_attach(sys, vm->name, vm->base, vm->family) == 0;
 		if (!vm->sys_attached && vm->family == AF_INET) {
 			rc = vrrp_vmac_sys_attach(sys, vm->name, vm->base);
 			vm->sys_attached = rc == 0;
@@ -239,6 +249,8 @@ void vrrp_vmac_down(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_v
 		return;
 	if (vm->sys_attached)
 		vrrp_vmac_sys_detach(sys, vm->base);
+	if (vm->nft_attached)
+		vrrp_vmac_nft_detach(sys, vm->name, vm->base, vm->family);
 	if (nl && lookup(nl, vm->name, &f, &cur) == 0 &&
 	    vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac) == VRRP_VMAC_ADOPT) {
 		rc = delete_link(nl, cur);

@@ -70,6 +70,7 @@ struct vrrp_vmac {
 	int family;
 	uint8_t mac[6];
 	bool sys_attached; /* counted in vrrp_vmac_sys */
+	bool nft_attached; /* in vrrp/vmac_nft.h's rules */
 };
 
 /* Create or adopt @c's macvlan on its interface and bring it to the state

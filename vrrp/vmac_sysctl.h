@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 
+struct nft_ctx;
 struct vrrp_vmac_base;
 struct vrrp_vmac_rp;
 
@@ -28,6 +29,9 @@ struct vrrp_vmac_sys {
 	int rp_all;		       /* all.rp_filter before; valid when rp_cleared */
 	bool rp_cleared;
 	unsigned v4_users; /* IPv4 macvlans attached */
+	/* vrrp/vmac_nft.h: its libnftables context, macvlans per family. */
+	struct nft_ctx *nft;
+	unsigned nft_users[2];
 };
 
 /* Read or write /proc/sys/net/{ipv4,ipv6}/conf/IFNAME/KEY (family AF_INET

@@ -17,6 +17,7 @@
 #include "vrrp/plan.h"
 #include "vrrp/sync.h"
 #include "vrrp/track.h"
+#include "vrrp/vmac_nft.h"
 #include "vrrp/vrrp_internal.h"
 
 /* keepalived gives notify_stop scripts one second (TIMER_HZ) at shutdown. */
@@ -99,6 +100,7 @@ void vrrp_free(struct vrrp *v)
 	sd_event_source_disable_unref(v->startup_delay);
 	vrrp_fifos_close(&v->fifos);
 	vrrp_vmac_sys_clear(&v->vmac_sys);
+	vrrp_vmac_nft_free(&v->vmac_sys);
 	vrrp_ifwatch_free(v->ifw);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);

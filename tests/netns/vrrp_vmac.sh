@@ -122,6 +122,13 @@ done
 write_conf "$T/n1.conf" 150
 write_conf "$T/n2.conf" 100
 capture_start
+# IGMP and MLDv2 reports (behind a hop-by-hop header), which lib.sh's
+# capture leaves out.
+ip netns exec "$NS_SW" tcpdump -i br0 --immediate-mode -U -n -w "$T/mc.pcap" \
+	'igmp or (ip6 and ip6[6] = 0 and ip6[48] = 143)' 2>"$T/tcpdump-mc.log" &
+mc_pid=$!
+started_pids="$started_pids $mc_pid"
+wait_until 5 grep -q "listening on" "$T/tcpdump-mc.log"
 
 start_vigild 2 "$T/n2.conf"
 check "node 2 alone: master, VIP on its vrrp.52" wait_until 5 only_on 2 vrrp.52 $VIP
@@ -149,6 +156,15 @@ check "node 1: eth0 arp_ignore 1, arp_filter 1" \
 	[ "$(sysctl4 1 eth0 arp_ignore)$(sysctl4 1 eth0 arp_filter)" = 11 ]
 check "node 1: all.rp_filter 2 moved onto eth0 and default, all cleared" \
 	[ "$(sysctl4 1 all rp_filter)$(sysctl4 1 eth0 rp_filter)$(sysctl4 1 default rp_filter)" = 022 ]
+nft_has() { ip netns exec "$(ns "$1")" nft list table "$2" vigil_vmac 2>/dev/null | grep -q "$3"; }
+if ! command -v nft >/dev/null; then
+	ok "# SKIP nftables checks: no nft"
+else
+check "node 1: nftables sends vrrp.52's IGMP reports out of eth0" \
+	eval 'nft_has 1 ip "\"vrrp.52\" : \"eth0\"" && nft_has 1 ip "ip protocol igmp .* dup to ip daddr device oif map @vmac_map drop"'
+check "node 1: nftables sends vrrp.53's MLD reports out of eth0, drops its router solicitations" \
+	eval 'nft_has 1 ip6 "\"vrrp.53\" : \"eth0\"" && nft_has 1 ip6 "mld2-listener-report .* dup to ip6 daddr device oif map @vmac_map drop" && nft_has 1 ip6 "nd-router-solicit .* oif @vmac_set drop"'
+fi
 check "node 2: no VIP on any interface" eval '! anywhere 2 $VIP && ! anywhere 2 $VIP6'
 
 check "client: the VIP's MAC is the virtual MAC ($(neigh_mac $VIP))" wait_until 5 client_sees $VIP $MAC52
@@ -215,12 +231,21 @@ check "... its vrrp.53 stays (same ifindex)" [ "$(ifindex 2 vrrp.53)" = "$idx2_5
 
 stop_node 1
 check "clean stop of node 1: its adopted macvlans are deleted too" [ "$(vmacs 1)" = 0 ]
+command -v nft >/dev/null && check "clean stop of node 1: its nftables tables are gone" \
+	eval '! ip netns exec "$(ns 1)" nft list tables | grep -q vigil_vmac'
 check "node 2 takes over (VIP on eth0 now, VRID 52 without use_vmac)" wait_until 3 only_on 2 eth0 $VIP
 stop_node 2
 check "clean stop of node 2: its macvlans are deleted" [ "$(vmacs 2)" = 0 ]
 capture_stop
+kill -INT $mc_pid 2>/dev/null
+wait $mc_pid 2>/dev/null
 
 A1=$(node_ip 1) M1=$(node_mac 1)
+mc() { tcpdump -r "$T/mc.pcap" -nn "$@" 2>/dev/null | wc -l; }
+n=$(mc "igmp and ether src $M1 and src host 0.0.0.0")
+check "wire: the macvlans' IGMP reports (no address: 0.0.0.0) leave from the base MAC ($n)" [ "$n" -ge 1 ]
+n=$(mc "ether src $MAC52 or ether src $MAC53 or ether src $MAC54")
+check "wire: no IGMP/MLD report from a virtual MAC ($n)" [ "$n" = 0 ]
 n=$(wire_count "ether src $MAC52 and $(advert4 $A1 3 52 150)")
 check "wire: VRID 52 adverts from $MAC52 with node 1's address ($n)" [ "$n" -ge 10 ]
 n=$(wire_count "ether src $M1 and $(advert4 $A1 3 52 150)")
