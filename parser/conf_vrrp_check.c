@@ -186,6 +186,25 @@ static void check_strict(struct conf_ctx *ctx, struct vrrp_instance_conf *vi)
 	}
 }
 
+/* keepalived 2.2.7 (vrrp.c): a VMAC's adverts cannot reach unicast peers
+ * (the macvlan would need addresses of its own); it fixes the config up,
+ * and its -t fails. */
+static void check_vmac(struct conf_ctx *ctx, struct vrrp_instance_conf *vi)
+{
+	if (!vi->use_vmac || !vi->peers)
+		return;
+	if (!vi->interface) {
+		conf_strict_at(ctx, &vi->loc,
+			       "(%s) cannot use VMAC with unicast and no interface - clearing use_vmac",
+			       vi->name);
+		vi->use_vmac = false;
+	} else if (!vi->vmac_xmit_base) {
+		conf_strict_at(ctx, &vi->loc,
+			       "(%s) unicast with use_vmac requires vmac_xmit_base - setting", vi->name);
+		vi->vmac_xmit_base = true;
+	}
+}
+
 static void fold_cmd_user(const struct global_conf *g, const struct vrrp_cmd_conf *c)
 {
 	struct vrrp_cmd_conf *w = (struct vrrp_cmd_conf *)c; /* still being built */
@@ -213,6 +232,7 @@ void conf_vrrp_check_instance(struct conf_ctx *ctx, struct vrrp_instance_conf *v
 	check_family(ctx, vi);
 	check_version(ctx, vi);
 	check_strict(ctx, vi);
+	check_vmac(ctx, vi);
 	if (vi->state == VRRP_INIT_MASTER && vi->auth_type == VRRP_AUTH_AH) {
 		/* keepalived runs as BACKUP, and its -t fails. */
 		conf_strict_at(ctx, &vi->loc, "(%s) initial state MASTER is incompatible with AH "
