@@ -156,10 +156,25 @@ static void check_version(struct conf_ctx *ctx, struct vrrp_instance_conf *vi)
 		vi->mcast_dst = vi->family == AF_INET6 ? g->vrrp_mcast_group6 : g->vrrp_mcast_group4;
 }
 
-static void check_strict(struct conf_ctx *ctx, struct vrrp_instance_conf *vi)
+static void check_strict(struct conf_ctx *ctx, struct vrrp_instance_conf *vi,
+			 const struct vrrp_instance_unset *u)
 {
 	if (!vi->strict_mode)
 		return;
+	/* keepalived's -t fails on the next three; it runs with them reset. */
+	if (vi->accept && vi->priority != VRRP_PRIO_OWNER && vi->version == 2) {
+		conf_strict_at(ctx, &vi->loc, "(%s) accept mode for VRRP version 2 does not "
+			       "comply with RFC 3768; resetting", vi->name);
+		vi->accept = false;
+	}
+	if (u->lower_prio_no_advert == 0)
+		conf_strict_at(ctx, &vi->loc, "(%s) strict mode requires lower_prio_no_advert; "
+			       "resetting", vi->name);
+	vi->lower_prio_no_advert = true;
+	if (u->higher_prio_send_advert > 0)
+		conf_strict_at(ctx, &vi->loc, "(%s) strict mode requires higher_prio_send_advert "
+			       "to be clear; resetting", vi->name);
+	vi->higher_prio_send_advert = false;
 	if (vi->auth_type != VRRP_AUTH_NONE)
 		conf_error_at(ctx, &vi->loc, "(%s) strict mode does not allow authentication",
 			      vi->name);
@@ -231,7 +246,7 @@ void conf_vrrp_check_instance(struct conf_ctx *ctx, struct vrrp_instance_conf *v
 	inherit_flags(ctx, vi, TRI(vi));
 	check_family(ctx, vi);
 	check_version(ctx, vi);
-	check_strict(ctx, vi);
+	check_strict(ctx, vi, TRI(vi));
 	check_vmac(ctx, vi);
 	if (vi->state == VRRP_INIT_MASTER && vi->auth_type == VRRP_AUTH_AH) {
 		/* keepalived runs as BACKUP, and its -t fails. */

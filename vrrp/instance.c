@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "vrrp/addr.h"
 #include "vrrp/ah.h"
+#include "vrrp/block.h"
 #include "vrrp/ifwatch.h"
 #include "vrrp/instance.h"
 #include "vrrp/link.h"
@@ -331,12 +332,48 @@ static void addr_failed(struct vrrp_instance *inst, const struct vrrp_addr_conf 
 			vrrp_instance_vip_dev(inst, a), strerror(-rc), (unsigned long)n);
 }
 
-static void addr_change(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, bool add)
+static void block_failed(struct vrrp_instance *inst, const struct vrrp_addr_conf *a, bool add,
+			 int rc)
+{
+	char buf[VADDR_STRLEN];
+	uint64_t n;
+
+	inst->counters.block_errors++;
+	if (vrrp_ratelimit_ok(&inst->rl_addr, vrrp_now_us(), LOG_INTERVAL_US, &n))
+		log_err("(%s) cannot %s traffic to %s (no_accept): %s (%lu more not logged)",
+			inst->conf->name, add ? "block" : "unblock",
+			vaddr_format(&a->addr, buf, sizeof(buf)), strerror(-rc), (unsigned long)n);
+}
+
+/* Into or out of the block set, when @c says this instance blocks. */
+static void block_change(struct vrrp_instance *inst, const struct vrrp_instance_conf *c,
+			 const struct vrrp_addr_conf *a, bool add)
+{
+	int rc;
+
+	if (!vrrp_conf_blocks(c))
+		return;
+	if (!inst->v->block)
+		rc = -ENOTCONN;
+	else
+		rc = add ? vrrp_block_add(inst->v->block, &a->addr)
+			 : vrrp_block_del(inst->v->block, &a->addr);
+	/* Nothing to unblock without a block set, or without the address. */
+	if (rc < 0 && (add || (rc != -ENOTCONN && rc != -ENOENT)))
+		block_failed(inst, a, add, rc);
+}
+
+/* Add or remove one VIP of @c. Blocked before it is added and unblocked
+ * after it is gone, so it is never on an interface unblocked. */
+static void addr_change(struct vrrp_instance *inst, const struct vrrp_instance_conf *c,
+			const struct vrrp_addr_conf *a, bool add)
 {
 	const char *dev = vrrp_instance_vip_dev(inst, a);
 	unsigned ifindex = dev ? if_nametoindex(dev) : 0;
 	int rc;
 
+	if (add)
+		block_change(inst, c, a, true);
 	if (!inst->v->nl)
 		rc = -ENOTCONN;
 	else if (!ifindex)
@@ -345,6 +382,8 @@ static void addr_change(struct vrrp_instance *inst, const struct vrrp_addr_conf 
 		rc = add ? vrrp_addr_add(inst->v->nl, ifindex, a) : vrrp_addr_del(inst->v->nl, ifindex, a);
 	if (rc < 0 && !(rc == -ENODEV && !add))
 		addr_failed(inst, a, add, rc);
+	if (!add)
+		block_change(inst, c, a, false);
 }
 
 /* virtual_routes and virtual_rules go with the VIPs: after them when
@@ -365,9 +404,9 @@ static void vips_set(struct vrrp_instance *inst, bool add)
 	if (!add)
 		vroutes_set(inst, inst->conf, false);
 	for (const struct vrrp_addr_conf *a = inst->conf->vips.first; a; a = a->next)
-		addr_change(inst, a, add);
+		addr_change(inst, inst->conf, a, add);
 	for (const struct vrrp_addr_conf *a = inst->conf->evips.first; a; a = a->next)
-		addr_change(inst, a, add);
+		addr_change(inst, inst->conf, a, add);
 	if (add)
 		vroutes_set(inst, inst->conf, true);
 	inst->vips_installed = add;
@@ -805,17 +844,31 @@ static bool list_has(const struct vrrp_addr_list *l, const struct vrrp_addr_conf
 
 /* Remove what @next no longer has, add what it newly has; the rest stays
  * untouched in the kernel. */
-static void vips_update(struct vrrp_instance *inst, const struct vrrp_addr_list *old,
-			const struct vrrp_addr_list *new)
+static void vips_update(struct vrrp_instance *inst, const struct vrrp_instance_conf *next,
+			const struct vrrp_addr_list *old, const struct vrrp_addr_list *new)
 {
 	for (const struct vrrp_addr_conf *a = old->first; a; a = a->next)
 		if (!list_has(new, a))
-			addr_change(inst, a, false);
+			addr_change(inst, inst->conf, a, false);
 	for (const struct vrrp_addr_conf *a = new->first; a; a = a->next)
 		if (!list_has(old, a)) {
-			addr_change(inst, a, true);
+			addr_change(inst, next, a, true);
 			vrrp_announce_addr(inst, a);
 		}
+}
+
+/* accept / no_accept changed by a reload: the VIPs that stay installed
+ * go into or out of the block set. */
+static void vips_reblock(struct vrrp_instance *inst, const struct vrrp_instance_conf *next,
+			 const struct vrrp_addr_list *old, const struct vrrp_addr_list *new)
+{
+	bool block = vrrp_conf_blocks(next);
+
+	if (block == vrrp_conf_blocks(inst->conf))
+		return;
+	for (const struct vrrp_addr_conf *a = new->first; a; a = a->next)
+		if (list_has(old, a))
+			block_change(inst, block ? next : inst->conf, a, block);
 }
 
 void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next)
@@ -829,8 +882,10 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 		const struct vrrp_route_set to = {.routes = &next->routes, .rules = &next->rules};
 		char who[80];
 
-		vips_update(inst, &old->vips, &next->vips);
-		vips_update(inst, &old->evips, &next->evips);
+		vips_reblock(inst, next, &old->vips, &next->vips);
+		vips_reblock(inst, next, &old->evips, &next->evips);
+		vips_update(inst, next, &old->vips, &next->vips);
+		vips_update(inst, next, &old->evips, &next->evips);
 		snprintf(who, sizeof(who), "(%s)", next->name);
 		inst->counters.route_errors +=
 			vrrp_route_set_update(inst->v->nl, who, &from, &to);

@@ -47,6 +47,7 @@ struct vrrp_counters {
 	uint64_t became_master;
 	uint64_t addr_errors;
 	uint64_t route_errors;    /* virtual_routes / virtual_rules changes that failed */
+	uint64_t block_errors;    /* no_accept: the block set refused a VIP */
 };
 
 struct vrrp_instance {

@@ -59,3 +59,16 @@ bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf 
 	       vaddr_equal(&a->peer, &b->peer) && a->peer_prefix == b->peer_prefix &&
 	       addr_flags(a) == addr_flags(b) && a->preferred_lft == b->preferred_lft;
 }
+
+bool vrrp_conf_blocks(const struct vrrp_instance_conf *c)
+{
+	return !c->accept && c->priority != VRRP_PRIO_OWNER;
+}
+
+bool vrrp_conf_any_blocks(const struct vrrp_instance_conf *list)
+{
+	for (; list; list = list->next)
+		if (vrrp_conf_blocks(list))
+			return true;
+	return false;
+}

@@ -20,4 +20,14 @@ bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_
  * it in place; any difference means remove the old and add the new. */
 bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf *b);
 
+/* Whether a master configured as @c must not accept traffic to its VIPs
+ * (RFC 9568 §6.1 Accept_Mode False), so its VIPs go in the block set
+ * (vrrp/block.h) while it holds them: not `accept` (`no_accept`, or strict
+ * mode without `accept`), and not the address owner, which always accepts
+ * (keepalived's vrrp_handle_accept_mode()). */
+bool vrrp_conf_blocks(const struct vrrp_instance_conf *c);
+
+/* Whether any instance of @list blocks. */
+bool vrrp_conf_any_blocks(const struct vrrp_instance_conf *list);
+
 #endif

@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "lib/script.h"
 #include "vrrp/addr.h"
+#include "vrrp/block.h"
 #include "vrrp/garp.h"
 #include "vrrp/ifwatch.h"
 #include "vrrp/instance.h"
@@ -98,6 +99,7 @@ void vrrp_free(struct vrrp *v)
 	}
 	vrrp_tracker_free(v->tracker);
 	sd_event_source_disable_unref(v->startup_delay);
+	vrrp_block_free(v->block);
 	vrrp_fifos_close(&v->fifos);
 	vrrp_vmac_sys_clear(&v->vmac_sys);
 	vrrp_vmac_nft_free(&v->vmac_sys);
@@ -238,6 +240,53 @@ static void syncs_link(struct vrrp *v)
 		}
 }
 
+/* --- no_accept ------------------------------------------------------------ */
+
+static void block_settings(const struct global_conf *g, struct vrrp_block_settings *s)
+{
+	s->table = g->nftables_table ? g->nftables_table : VRRP_BLOCK_TABLE;
+	s->priority = g->nftables_priority;
+	s->counters = g->nftables_counters;
+}
+
+/* Open the block set when an instance of @next first needs it, or rebuild
+ * its tables when their settings changed. It stays until the daemon stops
+ * (keepalived's tables too). Failing leaves the instances running without
+ * it, as keepalived does; each one says so when it becomes master. */
+static void block_apply(struct vrrp *v, const struct vigil_config *prev,
+			const struct vigil_config *next)
+{
+	struct vrrp_block_settings s, was;
+	char why[256];
+	int rc;
+
+	if (!v->block && !vrrp_conf_any_blocks(next->vrrp.instances))
+		return;
+	block_settings(&next->global, &s);
+	if (!v->block) {
+		rc = vrrp_block_open(&s, &v->block, why, sizeof(why));
+		if (rc < 0) {
+			v->block = NULL;
+			log_err("no_accept: cannot set up the nftables table %s and the ipsets "
+				"%s, %s: %s; VIPs of no_accept masters will accept traffic",
+				s.table, VRRP_BLOCK_SET4, VRRP_BLOCK_SET6, why);
+		} else {
+			log_info("no_accept: VIPs blocked through ipsets %s, %s and nftables "
+				 "tables ip/ip6 %s", VRRP_BLOCK_SET4, VRRP_BLOCK_SET6, s.table);
+		}
+		return;
+	}
+	if (!prev)
+		return;
+	block_settings(&prev->global, &was);
+	if (!strcmp(was.table, s.table) && was.priority == s.priority &&
+	    was.counters == s.counters)
+		return;
+	rc = vrrp_block_update(v->block, &s, why, sizeof(why));
+	if (rc < 0)
+		log_err("no_accept: cannot rebuild the nftables table %s: %s", s.table, why);
+}
+
 /* --- a configuration generation ------------------------------------------- */
 
 static unsigned start_instances(struct vrrp *v)
@@ -292,7 +341,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	unsigned kept = 0, stopped = 0, started = 0, fault = 0;
 	int rc;
 
-	(void)prev; /* each instance holds its own part of it */
+	/* Each instance holds its own part of @prev; the block set compares
+	 * the global settings. */
 	/* What can fail comes first, so that a failure changes nothing. */
 	rc = vrrp_tracker_new(v->event, v->scripts, next, v->tracker, &track_ops, v, &tracker);
 	if (rc < 0) {
@@ -309,6 +359,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		i->sync = NULL;
 	kept_list = keep_compatible(v, next, &kept, &stopped);
+	/* Before any instance of @next adds a VIP. */
+	block_apply(v, prev, next);
 	v->global = &next->global;
 	/* keepalived sets its static entries before any instance runs. */
 	vrrp_static_apply(&v->statics, v->nl, next);
@@ -381,4 +433,13 @@ void vrrp_shutdown(struct vrrp *v)
 	if (script_runner_wait(v->scripts, STOP_SCRIPTS_WAIT_US))
 		log_warn("notify scripts still running %u ms after stopping: killing them",
 			 STOP_SCRIPTS_WAIT_US / 1000);
+	/* Every VIP is gone: nothing left to protect. */
+	if (v->block) {
+		int rc = vrrp_block_remove(v->block);
+
+		v->block = NULL;
+		if (rc < 0)
+			log_warn("no_accept: removing the nftables tables and ipsets: %s",
+				 strerror(-rc));
+	}
 }

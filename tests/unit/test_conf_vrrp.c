@@ -154,6 +154,33 @@ static void test_global_inheritance(void **state)
 	assert_int_equal(l->cfg->vrrp.scripts->timeout_us, 1000000);
 }
 
+/* What strict mode resets, as keepalived 2.2.7 does (its -t fails). */
+static void test_strict_resets(void **state)
+{
+	struct loaded *l = load(INSTANCE(" priority 100\n version 2\n strict_mode\n accept\n"
+					 " lower_prio_no_advert false\n higher_prio_send_advert\n",
+					 "  10.0.0.1\n"));
+	const struct vrrp_instance_conf *vi = l->cfg->vrrp.instances;
+
+	(void)state;
+	assert_false(vi->accept);
+	assert_true(vi->lower_prio_no_advert);
+	assert_false(vi->higher_prio_send_advert);
+	assert_int_equal(l->dl.strict, 3);
+	assert_non_null(strstr(diag_text(l, "does not comply with RFC 3768"), "t.conf:1:1:"));
+	diag_text(l, "requires lower_prio_no_advert");
+	diag_text(l, "requires higher_prio_send_advert to be clear");
+
+	/* v3 may accept in strict mode; defaults need no reset. */
+	l = load(INSTANCE(" priority 100\n version 3\n strict_mode\n accept\n", "  10.0.0.1\n"));
+	vi = l->cfg->vrrp.instances;
+	assert_true(vi->accept);
+	assert_true(vi->lower_prio_no_advert);
+	assert_int_equal(l->dl.strict, 0);
+	l = load(INSTANCE(" priority 100\n version 3\n strict_mode\n", "  10.0.0.1\n"));
+	assert_false(l->cfg->vrrp.instances->accept);
+}
+
 static void test_ipv6_forces_v3(void **state)
 {
 	struct loaded *l = load(INSTANCE(" version 2\n", "  fe80::1/64\n"));
@@ -437,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_tracked_objects),
 		cmocka_unit_test(test_static_blocks),
+		cmocka_unit_test(test_strict_resets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,12 +118,40 @@ static void test_addr_same(void **state)
 	assert_false(same("10.0.0.100/24", "10.0.0.100/24 noprefixroute"));
 }
 
+/* blocks(BODY): whether the instance's VIPs go in the block set. */
+static bool blocks(const char *body)
+{
+	struct loaded l;
+	bool r = vrrp_conf_blocks(load(&l, body));
+
+	unload(&l);
+	return r;
+}
+
+static void test_blocks(void **state)
+{
+	(void)state;
+	/* keepalived's default without strict mode: accept. */
+	assert_false(blocks(VIP " priority 100"));
+	assert_false(blocks(VIP " priority 100\n accept"));
+	assert_true(blocks(VIP " priority 100\n no_accept"));
+	/* Strict mode: only the address owner accepts, unless told. */
+	assert_true(blocks(VIP " priority 100\n version 3\n strict_mode"));
+	assert_false(blocks(VIP " priority 100\n version 3\n strict_mode\n accept"));
+	assert_false(blocks(VIP " priority 255\n version 3\n strict_mode"));
+	/* v2 in strict mode cannot accept (RFC 3768): reset, so it blocks. */
+	assert_true(blocks(VIP " priority 100\n version 2\n strict_mode\n accept"));
+	/* The owner accepts whatever it says (vrrp_handle_accept_mode()). */
+	assert_false(blocks(VIP " priority 255\n no_accept"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_place_changes),
 	    cmocka_unit_test(test_restarting_changes),
 	    cmocka_unit_test(test_addr_same),
+	    cmocka_unit_test(test_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,72 @@
+/* Accept_Mode (RFC 9568 §6.1): a master that is not the address owner and
+ * runs without `accept` (`no_accept`, or strict mode) must not accept
+ * packets addressed to its VIPs. As keepalived does, the kernel drops them:
+ *
+ *   ipsets   vigil (hash:ip, inet) and vigil6 (hash:ip, inet6): the VIPs of
+ *            such masters, kept with libipset;
+ *   nftables tables `ip TABLE` and `ip6 TABLE` (TABLE from `nftables NAME`,
+ *            else "vigil"), built with libnftnl, each with two chains:
+ *            in  (hook input,  priority nftables_priority, default -1):
+ *                destination in the set -> drop
+ *            out (hook output, same priority):
+ *                source in the set -> drop
+ *            in ip6, neighbour solicitations and advertisements are accepted
+ *            first, so neighbours can still resolve the VIP.
+ *
+ * The rules match the ipsets through the xtables "set" match (nft_compat,
+ * as iptables-nft does), so `ipset list vigil` shows what is blocked and
+ * `nft list table ip vigil` the rule and its counter.
+ *
+ * Nothing else in vrrp/ talks to ipset or nftables. Every call is
+ * synchronous and local (one netlink exchange).
+ */
+#ifndef VIGIL_VRRP_BLOCK_H
+#define VIGIL_VRRP_BLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+
+struct vrrp_block;
+
+/* The ipsets' names; not configurable (keepalived's `vrrp_ipsets` is
+ * accepted and ignored). */
+#define VRRP_BLOCK_SET4 "vigil"
+#define VRRP_BLOCK_SET6 "vigil6"
+/* The tables' name without `nftables NAME`. */
+#define VRRP_BLOCK_TABLE "vigil"
+
+struct vrrp_block_settings {
+	const char *table; /* nftables table name (both families) */
+	int32_t priority;  /* of the in and out chains */
+	bool counters;	   /* a counter on each drop rule (nftables_counters) */
+};
+
+/* Create the ipsets and the tables. What a previous run left behind is
+ * taken over, never opened up: the sets keep their members, and the tables
+ * are replaced in one nftables transaction. Returns 0 and *out, or a
+ * negative errno with a reason in @why (@len > 0). Free with vrrp_block_remove() (a
+ * clean stop) or vrrp_block_free(). */
+int vrrp_block_open(const struct vrrp_block_settings *s, struct vrrp_block **out, char *why,
+		    size_t len);
+
+/* Rebuild the tables for new settings (a reload), in one transaction; a
+ * renamed table replaces the old one. Returns 0 or a negative errno. */
+int vrrp_block_update(struct vrrp_block *b, const struct vrrp_block_settings *s, char *why,
+		      size_t len);
+
+/* Drop traffic to @a / stop dropping it. Adding an address already there
+ * and removing one that is not are successes. Returns 0 or a negative
+ * errno. */
+int vrrp_block_add(struct vrrp_block *b, const struct vaddr *a);
+int vrrp_block_del(struct vrrp_block *b, const struct vaddr *a);
+
+/* A clean stop: delete the tables and destroy the sets, then free @b
+ * (NULL is fine). Returns 0 or the first negative errno. */
+int vrrp_block_remove(struct vrrp_block *b);
+
+/* Free @b, leaving the kernel as it is (NULL is fine). */
+void vrrp_block_free(struct vrrp_block *b);
+
+#endif
