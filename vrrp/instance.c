@@ -77,8 +77,8 @@ static uint8_t effective_priority(const struct vrrp_instance *inst)
 {
 	int p = inst->conf->priority;
 
-	if (p == VRRP_PRIO_OWNER)
-		return VRRP_PRIO_OWNER;
+	if (p == VRRP_PRIO_OWNER) /* 254 while another owner holds on (owner.h) */
+		return inst->owner.reduced ? VRRP_PRIO_OWNER - 1 : VRRP_PRIO_OWNER;
 	p += inst->priority_offset;
 	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
 }
@@ -486,6 +486,11 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 
 	(void)s;
 	(void)usec;
+	/* Master_Down_Timer: the other address owner is gone. */
+	if (inst->fsm.state == VRRP_STATE_BACKUP && vrrp_owner_restore(&inst->owner)) {
+		log_info("(%s) the other address owner is gone: priority 255 again", inst->conf->name);
+		inst->params.priority = effective_priority(inst);
+	}
 	step(inst, &ev, inst->fsm.state == VRRP_STATE_BACKUP ? "master down timer expired" : NULL);
 	return 0;
 }
@@ -777,6 +782,32 @@ static bool from_peer(const struct vrrp_instance_conf *c, const struct vaddr *sr
 	return false;
 }
 
+/* We own the addresses (priority 255) and so does the sender. */
+static void owner_conflict(struct vrrp_instance *inst, const struct vaddr *theirs)
+{
+	/* Time for a keepalived or vigil owner to give way: it does at its
+	 * next advert, so four of our intervals are plenty. */
+	uint64_t grace = 4 * (uint64_t)inst->params.advert_int_cs * CS_US;
+	char buf[VADDR_STRLEN];
+
+	vaddr_format(theirs, buf, sizeof(buf));
+	switch (vrrp_owner_on_advert(&inst->owner, &inst->src, theirs, vrrp_now_us(), grace)) {
+	case VRRP_OWNER_KEEP:
+		log_warn("(%s) CONFIGURATION ERROR: %s is configured as address owner (priority "
+			 "255) too, please fix - keeping 255 for now, our address is higher",
+			 inst->conf->name, buf);
+		break;
+	case VRRP_OWNER_REDUCE:
+		log_warn("(%s) CONFIGURATION ERROR: local instance and %s are both configured as "
+			 "address owner (priority 255), please fix - reducing local priority to 254",
+			 inst->conf->name, buf);
+		inst->params.priority = effective_priority(inst);
+		break;
+	case VRRP_OWNER_NONE:
+		break;
+	}
+}
+
 void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_advert *a)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
@@ -824,6 +855,8 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 	inst->counters.rx_adverts++;
 	if (!a->priority)
 		inst->counters.rx_prio0++;
+	if (c->priority == VRRP_PRIO_OWNER && a->priority == VRRP_PRIO_OWNER)
+		owner_conflict(inst, &a->ip.src);
 	ev.priority = a->priority;
 	ev.advert_int_cs = a->advert_int_cs;
 	ev.src = a->ip.src;

@@ -19,6 +19,7 @@
 #include "vrrp/announce.h"
 #include "vrrp/fsm.h"
 #include "vrrp/notify.h"
+#include "vrrp/owner.h"
 #include "vrrp/packet.h"
 #include "vrrp/ratelimit.h"
 #include "vrrp/vmac.h"
@@ -67,6 +68,7 @@ struct vrrp_instance {
 	bool started;                    /* vrrp_instance_start() was called */
 	bool vips_installed;
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
+	struct vrrp_owner_conflict owner; /* priority 255 heard from another owner */
 	struct vrrp_vmac vmac;           /* use_vmac's interface, once made */
 
 	/* auth_type AH (vrrp/ah.h): the sequence counter, shared by what we
