@@ -172,6 +172,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 	if (!inst)
 		return;
 	vrrp_link_detach(inst->v, inst);
+	vrrp_vmac_forget(&inst->v->vmac_sys, &inst->vmac);
 	vrrp_announce_free(&inst->announce);
 	sd_event_source_disable_unref(inst->timer);
 	sd_event_source_disable_unref(inst->retry);
@@ -497,29 +498,12 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 
 /* --- setup, start, stop ----------------------------------------------- */
 
-/* Another instance made a VMAC interface of that name (an IPv4 and an
- * IPv6 instance of one VRID, say): one of them must be renamed. */
-static bool vmac_name_taken(const struct vrrp_instance *inst)
-{
-	char name[IF_NAMESIZE];
-
-	if (vrrp_vmac_conf_name(inst->conf, inst->v->global ? inst->v->global->vmac_prefix : NULL,
-				name, sizeof(name)) < 0)
-		return false;
-	for (const struct vrrp_instance *i = inst->v->instances; i; i = i->next)
-		if (i != inst && i->vmac.ifindex && !strcmp(i->vmac.name, name))
-			return true;
-	return false;
-}
-
 static int vmac_up(struct vrrp_instance *inst)
 {
 	const struct vrrp_instance_conf *c = inst->conf;
 	bool fresh = !inst->vmac.ifindex;
 	int rc;
 
-	if (fresh && vmac_name_taken(inst))
-		return -EEXIST;
 	rc = vrrp_vmac_up(inst->v->nl, &inst->v->vmac_sys, c,
 			  inst->v->global ? inst->v->global->vmac_prefix : NULL, adverts_on_vmac(c),
 			  &inst->vmac);

@@ -145,60 +145,148 @@ static int add_link_local(struct nl_sock *nl, const struct vrrp_vmac *vm)
 	return rc == -NLE_EXIST ? 0 : nl_errno(rc);
 }
 
-/* Create, adopt or re-create the macvlan; *cur is its link afterwards. */
-static int make(struct nl_sock *nl, struct vrrp_vmac *vm, struct rtnl_link **cur)
+/* A macvlan of ours, already made (keepalived: "update" it). */
+static int update(struct nl_sock *nl, struct rtnl_link *cur, const struct vrrp_vmac *vm)
+{
+	struct rtnl_link *chg = rtnl_link_macvlan_alloc();
+	struct nl_addr *mac = nl_addr_build(AF_LLC, vm->mac, 6);
+	int rc = -NLE_NOMEM;
+
+	if (chg && mac) {
+		rtnl_link_set_addr(chg, mac);
+		rc = rtnl_link_macvlan_set_mode(chg, MACVLAN_MODE_PRIVATE);
+		if (rc == 0)
+			rc = rtnl_link_change(nl, cur, chg, 0);
+	}
+	nl_addr_put(mac);
+	rtnl_link_put(chg);
+	return nl_errno(rc);
+}
+
+static bool held_by_other(const struct vrrp_vmac_sys *sys, const struct vrrp_vmac *vm,
+			  const char *name)
+{
+	for (const struct vrrp_vmac *o = sys->vmacs; o; o = o->sys_next)
+		if (o != vm && !strcmp(o->name, name))
+			return true;
+	return false;
+}
+
+/* Make @name our macvlan as @v says; *cur is its link afterwards. */
+static int take(struct nl_sock *nl, struct vrrp_vmac *vm, const char *name,
+		enum vrrp_vmac_verdict v, struct rtnl_link **cur)
 {
 	struct vrrp_vmac_found f;
-	int rc = lookup(nl, vm->name, &f, cur);
+	int rc;
 
-	if (rc < 0)
-		return rc;
-	switch (vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac)) {
-	case VRRP_VMAC_ADOPT:
+	strcpy(vm->name, name);
+	if (v == VRRP_VMAC_ADOPT)
 		return 0;
-	case VRRP_VMAC_REFUSE:
-		log_err("%s exists and is not a macvlan on %s: not using it as the VMAC interface",
-			vm->name, vm->base);
-		return -EEXIST;
-	case VRRP_VMAC_RECREATE:
-		log_info("%s: a macvlan on %s with another MAC or mode: re-creating it", vm->name,
+	if (v == VRRP_VMAC_UPDATE) {
+		log_info("%s: a macvlan on %s with another MAC or mode: updating it", name,
 			 vm->base);
-		rc = delete_link(nl, *cur);
-		rtnl_link_put(*cur);
-		*cur = NULL;
-		if (rc < 0)
-			return rc;
-		break;
-	case VRRP_VMAC_CREATE:
-		break;
+		rc = update(nl, *cur, vm);
+	} else {
+		rc = create(nl, vm);
 	}
-	rc = create(nl, vm);
+	rtnl_link_put(*cur);
+	*cur = NULL;
 	if (rc < 0)
 		return rc;
 	/* Before it comes up: no link-local of its own (keepalived sets
 	 * IN6_ADDR_GEN_MODE_NONE); an IPv4 instance's macvlan has no IPv6. */
-	vrrp_sysctl_set(AF_INET6, vm->name, "addr_gen_mode", 1);
+	vrrp_sysctl_set(AF_INET6, name, "addr_gen_mode", 1);
 	if (vm->family == AF_INET)
-		vrrp_sysctl_set(AF_INET6, vm->name, "disable_ipv6", 1);
-	rc = lookup(nl, vm->name, &f, cur);
+		vrrp_sysctl_set(AF_INET6, name, "disable_ipv6", 1);
+	rc = lookup(nl, name, &f, cur);
 	return rc < 0 ? rc : *cur ? 0 : -ENODEV;
+}
+
+/* Find the macvlan's name and make it ours; *cur is its link afterwards. */
+static int make(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm,
+		const struct vrrp_instance_conf *c, const char *prefix, struct rtnl_link **cur)
+{
+	struct vrrp_vmac_found f;
+	char name[IF_NAMESIZE];
+	int rc;
+
+	/* Still ours (a retry): keep the name. */
+	if (vm->name[0] && lookup(nl, vm->name, &f, cur) == 0 &&
+	    vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac, false) == VRRP_VMAC_ADOPT)
+		return 0;
+	rtnl_link_put(*cur);
+	*cur = NULL;
+	for (unsigned n = 0;; n++) {
+		enum vrrp_vmac_verdict v;
+
+		rc = vrrp_vmac_candidate(c, prefix, n, name, sizeof(name));
+		if (rc == -ERANGE)
+			return -EEXIST;
+		if (rc < 0 || held_by_other(sys, vm, name))
+			continue;
+		rc = lookup(nl, name, &f, cur);
+		if (rc < 0)
+			return rc;
+		v = vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac, c->vmac_ifname && n == 0);
+		if (v != VRRP_VMAC_NEXT)
+			return take(nl, vm, name, v, cur);
+		log_info("%s exists and is not a private macvlan on %s with MAC "
+			 "%02x:%02x:%02x:%02x:%02x:%02x: leaving it, trying another name",
+			 name, vm->base, vm->mac[0], vm->mac[1], vm->mac[2], vm->mac[3], vm->mac[4],
+			 vm->mac[5]);
+		rtnl_link_put(*cur);
+		*cur = NULL;
+	}
+}
+
+static void sys_link(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm)
+{
+	for (struct vrrp_vmac *o = sys->vmacs; o; o = o->sys_next)
+		if (o == vm)
+			return;
+	vm->sys_next = sys->vmacs;
+	sys->vmacs = vm;
+}
+
+void vrrp_vmac_forget(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm)
+{
+	for (struct vrrp_vmac **pp = &sys->vmacs; *pp; pp = &(*pp)->sys_next)
+		if (*pp == vm) {
+			*pp = vm->sys_next;
+			break;
+		}
+	vm->sys_next = NULL;
+}
+
+/* The macvlan was made again, or under another name: what was attached
+ * for the old one goes, to be attached for the new one. */
+static void reattach(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm, const char *old_name)
+{
+	if (vm->sys_attached) {
+		vrrp_vmac_sys_detach(sys, vm->base);
+		vm->sys_attached = false;
+	}
+	if (vm->nft_attached) {
+		vrrp_vmac_nft_detach(sys, old_name, vm->base, vm->family);
+		vm->nft_attached = false;
+	}
 }
 
 int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrrp_instance_conf *c,
 		 const char *prefix, bool link_local, struct vrrp_vmac *vm)
 {
 	struct rtnl_link *cur = NULL;
+	char old_name[IF_NAMESIZE];
+	unsigned before;
 	int rc;
 
 	if (!nl)
 		return -ENOTCONN;
 	if (!c->interface || strlen(c->interface) >= sizeof(vm->base))
 		return -ENODEV;
-	if (!vm->ifindex) {
+	if (!vm->name[0]) {
+		vrrp_vmac_forget(sys, vm);
 		memset(vm, 0, sizeof(*vm));
-		rc = vrrp_vmac_conf_name(c, prefix, vm->name, sizeof(vm->name));
-		if (rc < 0)
-			return rc;
 		strcpy(vm->base, c->interface);
 		vm->family = c->family;
 		vrrp_vmac_conf_mac(c, vm->mac);
@@ -206,30 +294,26 @@ int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrr
 	vm->base_ifindex = if_nametoindex(vm->base);
 	if (!vm->base_ifindex)
 		return -ENODEV;
-	rc = make(nl, vm, &cur);
-	if (rc == 0) {
-		unsigned before = vm->ifindex;
-
-		vm->ifindex = (unsigned)rtnl_link_get_ifindex(cur);
-		/* Made again (its base was deleted and re-created): the new
-		 * interface has the kernel's defaults. */
-		if (before != vm->ifindex && vm->sys_attached) {
-			vrrp_vmac_sys_detach(sys, vm->base);
-			vm->sys_attached = false;
-		}
-		if (before != vm->ifindex && vm->nft_attached) {
-			vrrp_vmac_nft_detach(sys, vm->name, vm->base, vm->family);
-			vm->nft_attached = false;
-		}
-		/* Without the rules the VMAC still works (reports leave with
-		 * the virtual MAC): logged, not fatal. */
-		if (!vm->nft_attached)
-			vm->nft_attached =
-			    vrrp_vmac_nft_attach(sys, vm->name, vm->base, vm->family) == 0;
-		if (!vm->sys_attached && vm->family == AF_INET) {
-			rc = vrrp_vmac_sys_attach(sys, vm->name, vm->base);
-			vm->sys_attached = rc == 0;
-		}
+	strcpy(old_name, vm->name);
+	before = vm->ifindex;
+	rc = make(nl, sys, vm, c, prefix, &cur);
+	if (rc < 0) {
+		rtnl_link_put(cur);
+		return rc;
+	}
+	sys_link(sys, vm);
+	vm->ifindex = (unsigned)rtnl_link_get_ifindex(cur);
+	/* Made again (its base was deleted and re-created): the new
+	 * interface has the kernel's defaults. */
+	if (before != vm->ifindex || strcmp(old_name, vm->name))
+		reattach(sys, vm, old_name);
+	/* Without the rules the VMAC still works (reports leave with the
+	 * virtual MAC): logged, not fatal. */
+	if (!vm->nft_attached)
+		vm->nft_attached = vrrp_vmac_nft_attach(sys, vm->name, vm->base, vm->family) == 0;
+	if (!vm->sys_attached && vm->family == AF_INET) {
+		rc = vrrp_vmac_sys_attach(sys, vm->name, vm->base);
+		vm->sys_attached = rc == 0;
 	}
 	if (rc == 0 && !(rtnl_link_get_flags(cur) & IFF_UP))
 		rc = set_up(nl, cur);
@@ -252,11 +336,12 @@ void vrrp_vmac_down(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_v
 	if (vm->nft_attached)
 		vrrp_vmac_nft_detach(sys, vm->name, vm->base, vm->family);
 	if (nl && lookup(nl, vm->name, &f, &cur) == 0 &&
-	    vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac) == VRRP_VMAC_ADOPT) {
+	    vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac, false) == VRRP_VMAC_ADOPT) {
 		rc = delete_link(nl, cur);
 		if (rc < 0)
 			log_warn("cannot delete VMAC interface %s: %s", vm->name, strerror(-rc));
 	}
 	rtnl_link_put(cur);
+	vrrp_vmac_forget(sys, vm);
 	memset(vm, 0, sizeof(*vm));
 }

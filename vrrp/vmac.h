@@ -13,9 +13,10 @@
  * - up from creation to deletion, whatever the instance's state;
  * - the IPv4 sysctls of vrrp/vmac_sysctl.h;
  * - an interface already there under that name is adopted when it is a
- *   macvlan on the same base, re-created when it is a macvlan on the same
- *   base with another MAC or mode, and refused otherwise (vigil does not
- *   delete an interface it cannot have made).
+ *   private macvlan on the same base with the MAC; use_vmac's own name is
+ *   updated in place when it is a macvlan on the base with another MAC or
+ *   mode; anything else is left alone and the next name is tried
+ *   (vrrp_vmac_candidate()), as keepalived 2.2.7 does.
  *
  * The naming, MAC and adopt rules are pure; vrrp_vmac_up()/_down() are
  * the rtnetlink (libnl-route-3) shell.
@@ -37,12 +38,15 @@ struct vrrp_vmac_sys;
  * 00-00-5E-00-01-{VRID} (IPv4) / 00-00-5E-00-02-{VRID} (IPv6). */
 void vrrp_vmac_conf_mac(const struct vrrp_instance_conf *c, uint8_t mac[6]);
 
-/* The macvlan's name: use_vmac's, else "<prefix>.<VRID>" (prefix NULL:
- * "vrrp"). Returns 0, or -ENAMETOOLONG when it does not fit IF_NAMESIZE. */
-int vrrp_vmac_conf_name(const struct vrrp_instance_conf *c, const char *prefix, char *buf,
-			size_t len);
+/* The @n-th name to try for @c's macvlan, as keepalived 2.2.7 picks it:
+ * use_vmac's name first when given, then "<prefix>.<VRID>" (prefix NULL:
+ * "vrrp"), "<prefix>1.<VRID>", "<prefix>2.<VRID>", ... Returns 0,
+ * -ENAMETOOLONG (skip it), or -ERANGE after the last one. */
+#define VRRP_VMAC_MAX_TRIES 100
+int vrrp_vmac_candidate(const struct vrrp_instance_conf *c, const char *prefix, unsigned n,
+			char *buf, size_t len);
 
-/* What is in the kernel under the macvlan's name. */
+/* What is in the kernel under a candidate name. */
 struct vrrp_vmac_found {
 	bool exists;
 	bool is_macvlan;
@@ -52,14 +56,19 @@ struct vrrp_vmac_found {
 };
 
 enum vrrp_vmac_verdict {
-	VRRP_VMAC_CREATE,   /* nothing there */
-	VRRP_VMAC_ADOPT,    /* ours already (a previous run left it) */
-	VRRP_VMAC_RECREATE, /* a macvlan on our base, but another MAC or mode */
-	VRRP_VMAC_REFUSE,   /* something else owns the name */
+	VRRP_VMAC_CREATE, /* nothing there */
+	VRRP_VMAC_ADOPT,  /* ours already (a previous run left it) */
+	VRRP_VMAC_UPDATE, /* use_vmac's own name, a macvlan on our base with another
+			   * MAC or mode: set ours in place */
+	VRRP_VMAC_NEXT,	  /* not ours: leave it, try the next name */
 };
 
+/* keepalived 2.2.7's rule for an interface under candidate name: only
+ * the name use_vmac gives (@configured) is updated; a generated one that
+ * does not match, or anything that is not a macvlan on the base, is left
+ * alone. */
 enum vrrp_vmac_verdict vrrp_vmac_judge(const struct vrrp_vmac_found *f, unsigned base_ifindex,
-				       const uint8_t mac[6]);
+				       const uint8_t mac[6], bool configured);
 
 /* One instance's macvlan, while it exists. */
 struct vrrp_vmac {
@@ -69,21 +78,27 @@ struct vrrp_vmac {
 	unsigned base_ifindex;
 	int family;
 	uint8_t mac[6];
-	bool sys_attached; /* counted in vrrp_vmac_sys */
-	bool nft_attached; /* in vrrp/vmac_nft.h's rules */
+	bool sys_attached;	    /* counted in vrrp_vmac_sys */
+	bool nft_attached;	    /* in vrrp/vmac_nft.h's rules */
+	struct vrrp_vmac *sys_next; /* in vrrp_vmac_sys's list, while it has a name */
 };
 
-/* Create or adopt @c's macvlan on its interface and bring it to the state
- * above (idempotent: a retry after a partial failure completes it).
- * @link_local: give it the base's IPv6 link-local. Returns 0 and fills
- * @vm, or a negative errno (-ENODEV: no base interface; -EEXIST: the name
- * is taken by an interface that is not ours; -EADDRNOTAVAIL: the base has
- * no link-local yet). */
+/* Create, adopt or update @c's macvlan on its interface and bring it to
+ * the state above (idempotent: a retry after a partial failure completes
+ * it, and a macvlan still ours keeps its name). Names another macvlan of
+ * this process holds (in @sys) are passed over. @link_local: give it the
+ * base's IPv6 link-local. Returns 0 and fills @vm, or a negative errno
+ * (-ENODEV: no base interface; -EEXIST: no name left; -EADDRNOTAVAIL: the
+ * base has no link-local yet). */
 int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrrp_instance_conf *c,
 		 const char *prefix, bool link_local, struct vrrp_vmac *vm);
 
 /* Delete the macvlan (only if it is still ours) and give back the sysctls
  * it held. Safe on a @vm that vrrp_vmac_up() never filled. */
 void vrrp_vmac_down(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm);
+
+/* Forget @vm without touching the kernel (its owner is freed without a
+ * stop: the macvlan stays for a successor). */
+void vrrp_vmac_forget(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm);
 
 #endif

@@ -24,27 +24,37 @@ void vrrp_vmac_conf_mac(const struct vrrp_instance_conf *c, uint8_t mac[6])
 	mac[5] = c->vrid;
 }
 
-int vrrp_vmac_conf_name(const struct vrrp_instance_conf *c, const char *prefix, char *buf,
-			size_t len)
+int vrrp_vmac_candidate(const struct vrrp_instance_conf *c, const char *prefix, unsigned n,
+			char *buf, size_t len)
 {
-	int n;
+	int w;
 
-	if (c->vmac_ifname)
-		n = snprintf(buf, len, "%s", c->vmac_ifname);
-	else
-		n = snprintf(buf, len, "%s.%u", prefix ? prefix : "vrrp", c->vrid);
-	return n < 0 || (size_t)n >= len || (size_t)n >= IF_NAMESIZE ? -ENAMETOOLONG : 0;
+	if (!prefix)
+		prefix = "vrrp";
+	if (c->vmac_ifname && n == 0)
+		w = snprintf(buf, len, "%s", c->vmac_ifname);
+	else {
+		unsigned k = c->vmac_ifname ? n - 1 : n;
+
+		if (k >= VRRP_VMAC_MAX_TRIES)
+			return -ERANGE;
+		if (k == 0)
+			w = snprintf(buf, len, "%s.%u", prefix, c->vrid);
+		else
+			w = snprintf(buf, len, "%s%u.%u", prefix, k, c->vrid);
+	}
+	return w < 0 || (size_t)w >= len || (size_t)w >= IF_NAMESIZE ? -ENAMETOOLONG : 0;
 }
 
 enum vrrp_vmac_verdict vrrp_vmac_judge(const struct vrrp_vmac_found *f, unsigned base_ifindex,
-				       const uint8_t mac[6])
+				       const uint8_t mac[6], bool configured)
 {
 	if (!f->exists)
 		return VRRP_VMAC_CREATE;
 	if (!f->is_macvlan || f->link_ifindex != base_ifindex)
-		return VRRP_VMAC_REFUSE;
+		return VRRP_VMAC_NEXT;
 	if (memcmp(f->mac, mac, 6) || f->mode != MACVLAN_MODE_PRIVATE)
-		return VRRP_VMAC_RECREATE;
+		return configured ? VRRP_VMAC_UPDATE : VRRP_VMAC_NEXT;
 	return VRRP_VMAC_ADOPT;
 }
 

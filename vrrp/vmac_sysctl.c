@@ -258,4 +258,5 @@ void vrrp_vmac_sys_clear(struct vrrp_vmac_sys *s)
 	}
 	s->rp_cleared = false;
 	s->v4_users = 0;
+	s->vmacs = NULL; /* owned by their instances */
 }

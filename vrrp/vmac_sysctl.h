@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 struct nft_ctx;
+struct vrrp_vmac;
 struct vrrp_vmac_base;
 struct vrrp_vmac_rp;
 
@@ -32,6 +33,8 @@ struct vrrp_vmac_sys {
 	/* vrrp/vmac_nft.h: its libnftables context, macvlans per family. */
 	struct nft_ctx *nft;
 	unsigned nft_users[2];
+	/* vrrp/vmac.h: the macvlans this process holds, by name. */
+	struct vrrp_vmac *vmacs;
 };
 
 /* Read or write /proc/sys/net/{ipv4,ipv6}/conf/IFNAME/KEY (family AF_INET

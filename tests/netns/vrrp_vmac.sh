@@ -284,4 +284,113 @@ if [ -x "$KEEPALIVED" ]; then
 else
 	ok "# SKIP interop: no keepalived at $KEEPALIVED"
 fi
+
+# --- names already taken, as keepalived 2.2.7 handles them -------------------
+# On node 1 alone: vrrp.62 a foreign macvlan (other MAC), vm63 (use_vmac's
+# name) a macvlan with another MAC, vm64 (use_vmac's name) a veth, vrrp.65
+# a macvlan with our MAC in bridge mode.
+for d in vrrp.52 vrrp.53 vrrp.54; do ip -n "$(ns 1)" link del $d 2>/dev/null; done
+n1() { ip -n "$(ns 1)" "$@"; }
+taken_setup() {
+	for d in vrrp.62 vm63 vm64 vrrp.65; do n1 link del $d 2>/dev/null; done
+	n1 link add vrrp.62 link eth0 address 00:00:5e:00:01:99 type macvlan mode private
+	n1 link add vm63 link eth0 address 00:00:5e:00:01:98 type macvlan mode private
+	n1 link add vm64 type veth peer name vm64p
+	n1 link add vrrp.65 link eth0 address 00:00:5e:00:01:41 type macvlan mode bridge
+	pre62=$(ifindex 1 vrrp.62) pre63=$(ifindex 1 vm63) pre65=$(ifindex 1 vrrp.65)
+}
+cat >"$T/taken.conf" <<CONF
+global_defs {
+	vrrp_garp_master_delay 0
+	vrrp_version 3
+}
+vrrp_instance A {
+	interface eth0
+	use_vmac
+	virtual_router_id 62
+	advert_int 0.1
+	virtual_ipaddress {
+		10.99.0.62/24
+	}
+}
+vrrp_instance B {
+	interface eth0
+	use_vmac vm63
+	virtual_router_id 63
+	advert_int 0.1
+	virtual_ipaddress {
+		10.99.0.63/24
+	}
+}
+vrrp_instance C {
+	interface eth0
+	use_vmac vm64
+	virtual_router_id 64
+	advert_int 0.1
+	virtual_ipaddress {
+		10.99.0.64/24
+	}
+}
+vrrp_instance D {
+	interface eth0
+	use_vmac
+	virtual_router_id 65
+	advert_int 0.1
+	virtual_ipaddress {
+		10.99.0.65/24
+	}
+}
+CONF
+# What the names hold, one line each: NAME MAC MODE VIP, the pre-existing
+# macvlans flagged with whether they are the same interface as before.
+taken_state() {
+	for d in vrrp.62 vrrp1.62 vm63 vm64 vrrp.64 vrrp.65 vrrp1.65; do
+		has_link 1 $d || continue
+		mode=$(n1 -d link show dev $d | sed -n 's/.*macvlan mode \([a-z]*\).*/\1/p')
+		vip=$(n1 -o -4 addr show dev $d | awk '{ print $4 }')
+		same=
+		case $d in
+		vrrp.62) [ "$(ifindex 1 $d)" = "$pre62" ] && same=same ;;
+		vm63) [ "$(ifindex 1 $d)" = "$pre63" ] && same=same ;;
+		vrrp.65) [ "$(ifindex 1 $d)" = "$pre65" ] && same=same ;;
+		esac
+		mac=$(link_mac 1 $d)
+		[ -n "$mode" ] || mac=- # the veth's is random
+		echo "$d $mac ${mode:--} ${vip:--} $same"
+	done
+}
+all_vips_taken() { for a in 62 63 64 65; do anywhere 1 10.99.0.$a || return 1; done; }
+taken_run() { # DAEMON
+	taken_setup
+	start_$1 1 "$T/taken.conf"
+	wait_until 5 all_vips_taken
+	sleep 0.3
+	taken_state >"$T/taken-$1.running"
+	stop_node 1
+	taken_state >"$T/taken-$1.stopped"
+	cp "$T/n1.log" "$T/taken-$1.log"
+}
+taken_run vigild
+diag "$T/taken-vigild.running"
+check "taken names: a foreign vrrp.62 left as it was, vrrp1.62 made and used" \
+	eval 'grep -qx "vrrp.62 00:00:5e:00:01:99 private - same" "$T/taken-vigild.running" &&
+		grep -qx "vrrp1.62 00:00:5e:00:01:3e private 10.99.0.62/24 " "$T/taken-vigild.running"'
+check "taken names: use_vmac's vm63 updated in place (same ifindex, our MAC, private)" \
+	grep -qx "vm63 00:00:5e:00:01:3f private 10.99.0.63/24 same" "$T/taken-vigild.running"
+check "taken names: use_vmac's vm64 (a veth) left alone, vrrp.64 used" \
+	eval '! grep -q "^vm64 .*10.99" "$T/taken-vigild.running" && grep -qx "vrrp.64 00:00:5e:00:01:40 private 10.99.0.64/24 " "$T/taken-vigild.running"'
+check "taken names: vrrp.65 in bridge mode left alone, vrrp1.65 used" \
+	eval 'grep -qx "vrrp.65 00:00:5e:00:01:41 bridge - same" "$T/taken-vigild.running" &&
+		grep -q "^vrrp1.65 00:00:5e:00:01:41 private 10.99.0.65/24" "$T/taken-vigild.running"'
+check "taken names: clean stop deletes what vigild made or updated, leaves the rest" \
+	[ "$(awk '{ print $1 }' "$T/taken-vigild.stopped" | tr '\n' ' ')" = "vrrp.62 vm64 vrrp.65 " ]
+if [ -x "$KEEPALIVED" ]; then
+	taken_run keepalived
+	check "taken names: keepalived 2.2.7 ends with the same interfaces, MACs, modes and VIPs" \
+		cmp -s "$T/taken-vigild.running" "$T/taken-keepalived.running"
+	cmp -s "$T/taken-vigild.running" "$T/taken-keepalived.running" ||
+		diff "$T/taken-vigild.running" "$T/taken-keepalived.running" | diag
+	check "taken names: and leaves the same after its stop" \
+		cmp -s "$T/taken-vigild.stopped" "$T/taken-keepalived.stopped"
+fi
 done_testing

@@ -1,6 +1,7 @@
-/* use_vmac's pure rules: the macvlan's MAC (RFC 9568 §7.3) and name (as
- * keepalived 2.2.7 makes them), and what to do with an interface already
- * there under that name. Configs are loaded from strings. */
+/* use_vmac's pure rules: the macvlan's MAC (RFC 9568 §7.3) and names (as
+ * keepalived 2.2.7 makes them), what to do with an interface already there
+ * under a name, and the nftables commands. Configs are loaded from
+ * strings. */
 #include "build-config.h"
 
 #include <errno.h>
@@ -76,41 +77,41 @@ static void test_mac(void **state)
 	assert_memory_equal(mac, five, 6);
 }
 
-static int name_of(const char *body, const char *prefix, char *buf, size_t len)
+static int name_of(const char *body, const char *prefix, unsigned n, char *buf, size_t len)
 {
 	struct loaded l;
 	int rc;
 
-	rc = vrrp_vmac_conf_name(load(&l, body), prefix, buf, len);
+	rc = vrrp_vmac_candidate(load(&l, body), prefix, n, buf, len);
 	unload(&l);
 	return rc;
 }
 
-static void test_name(void **state)
+#define PLAIN " virtual_router_id 51\n use_vmac\n virtual_ipaddress {\n 10.0.0.1\n }"
+#define NAMED " virtual_router_id 51\n use_vmac vmac-web\n virtual_ipaddress {\n 10.0.0.1\n }"
+
+static void test_candidates(void **state)
 {
 	char name[IF_NAMESIZE];
 
 	(void)state;
-	assert_int_equal(name_of(" virtual_router_id 51\n use_vmac\n virtual_ipaddress {\n "
-				 "10.0.0.1\n }",
-				 NULL, name, sizeof(name)),
-			 0);
+	/* keepalived 2.2.7: vrrp.51, then vrrp1.51, vrrp2.51, ... */
+	assert_int_equal(name_of(PLAIN, NULL, 0, name, sizeof(name)), 0);
 	assert_string_equal(name, "vrrp.51");
-	assert_int_equal(name_of(" virtual_router_id 51\n use_vmac\n virtual_ipaddress {\n "
-				 "10.0.0.1\n }\n# PREFIX",
-				 "vm", name, sizeof(name)),
-			 0);
-	assert_string_equal(name, "vm.51");
-	assert_int_equal(name_of(" virtual_router_id 51\n use_vmac vmac-web 02:11:22:33:44:55\n"
-				 " virtual_ipaddress {\n 10.0.0.1\n }",
-				 "vrrp", name, sizeof(name)),
-			 0);
+	assert_int_equal(name_of(PLAIN, NULL, 1, name, sizeof(name)), 0);
+	assert_string_equal(name, "vrrp1.51");
+	assert_int_equal(name_of(PLAIN, "vm", 2, name, sizeof(name)), 0);
+	assert_string_equal(name, "vm2.51");
+	assert_int_equal(name_of(PLAIN, NULL, VRRP_VMAC_MAX_TRIES, name, sizeof(name)), -ERANGE);
+	/* use_vmac's name first, then the generated ones. */
+	assert_int_equal(name_of(NAMED, "vrrp", 0, name, sizeof(name)), 0);
 	assert_string_equal(name, "vmac-web");
-	/* A prefix too long for an interface name. */
-	assert_int_equal(name_of(" virtual_router_id 251\n use_vmac\n virtual_ipaddress {\n "
-				 "10.0.0.1\n }",
-				 "a-very-long-pfx", name, sizeof(name)),
-			 -ENAMETOOLONG);
+	assert_int_equal(name_of(NAMED, "vrrp", 1, name, sizeof(name)), 0);
+	assert_string_equal(name, "vrrp.51");
+	assert_int_equal(name_of(NAMED, "vrrp", 2, name, sizeof(name)), 0);
+	assert_string_equal(name, "vrrp1.51");
+	/* A prefix too long for an interface name: skipped, not the end. */
+	assert_int_equal(name_of(PLAIN, "a-very-long-pfx", 0, name, sizeof(name)), -ENAMETOOLONG);
 }
 
 static void test_judge(void **state)
@@ -119,24 +120,28 @@ static void test_judge(void **state)
 	struct vrrp_vmac_found f = {0};
 
 	(void)state;
-	assert_int_equal(vrrp_vmac_judge(&f, 2, mac), VRRP_VMAC_CREATE);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, false), VRRP_VMAC_CREATE);
 	f.exists = true;
 	f.is_macvlan = true;
 	f.link_ifindex = 2;
 	f.mode = MACVLAN_MODE_PRIVATE;
 	memcpy(f.mac, mac, 6);
-	assert_int_equal(vrrp_vmac_judge(&f, 2, mac), VRRP_VMAC_ADOPT);
-	/* Ours by base, but not as we make it. */
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, false), VRRP_VMAC_ADOPT);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, true), VRRP_VMAC_ADOPT);
+	/* On our base, not as we make it: use_vmac's own name is updated, a
+	 * generated one passed over. */
 	f.mode = MACVLAN_MODE_BRIDGE;
-	assert_int_equal(vrrp_vmac_judge(&f, 2, mac), VRRP_VMAC_RECREATE);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, true), VRRP_VMAC_UPDATE);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, false), VRRP_VMAC_NEXT);
 	f.mode = MACVLAN_MODE_PRIVATE;
 	f.mac[5] = 52;
-	assert_int_equal(vrrp_vmac_judge(&f, 2, mac), VRRP_VMAC_RECREATE);
-	/* On another base, or not a macvlan: not ours to delete. */
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, true), VRRP_VMAC_UPDATE);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, false), VRRP_VMAC_NEXT);
+	/* On another base, or not a macvlan: never touched. */
 	memcpy(f.mac, mac, 6);
-	assert_int_equal(vrrp_vmac_judge(&f, 3, mac), VRRP_VMAC_REFUSE);
+	assert_int_equal(vrrp_vmac_judge(&f, 3, mac, true), VRRP_VMAC_NEXT);
 	f.is_macvlan = false;
-	assert_int_equal(vrrp_vmac_judge(&f, 2, mac), VRRP_VMAC_REFUSE);
+	assert_int_equal(vrrp_vmac_judge(&f, 2, mac, true), VRRP_VMAC_NEXT);
 }
 
 static void test_rp_filter_merge(void **state)
@@ -190,7 +195,7 @@ static void test_nft_script(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mac),	       cmocka_unit_test(test_name),
+	    cmocka_unit_test(test_mac),	       cmocka_unit_test(test_candidates),
 	    cmocka_unit_test(test_judge),      cmocka_unit_test(test_rp_filter_merge),
 	    cmocka_unit_test(test_nft_script),
 	};
