@@ -3,6 +3,7 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,98 @@ int vrrp_block_remove(struct vrrp_block *b)
 	rc6 = set_destroy(b, VRRP_BLOCK_SET6);
 	vrrp_block_free(b);
 	return rc < 0 ? rc : rc4 < 0 ? rc4 : rc6;
+}
+
+/* libipset prints a listing through a callback: keep it in a buffer. */
+struct listing {
+	char *text;
+	size_t len, cap;
+	int err;
+};
+
+static int listing_out(struct ipset_session *session, void *p, const char *fmt, ...)
+{
+	struct listing *l = p;
+	va_list ap;
+	int n;
+
+	(void)session;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || l->err)
+		return 0;
+	if (l->len + (size_t)n + 1 > l->cap) {
+		size_t cap = (l->len + (size_t)n + 1) * 2;
+		char *t = realloc(l->text, cap);
+
+		if (!t) {
+			l->err = -ENOMEM;
+			return 0;
+		}
+		l->text = t;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(l->text + l->len, l->cap - l->len, fmt, ap);
+	va_end(ap);
+	l->len += (size_t)n;
+	return 0;
+}
+
+/* The members of set @name, from its "save" listing ("add NAME ADDR"). */
+static int members_of(struct vrrp_block *b, const char *name, struct vaddr **v, size_t *n)
+{
+	struct listing l = {0};
+	int rc = 0;
+
+	ipset_session_print_outfn(b->session, listing_out, &l);
+	ipset_session_output(b->session, IPSET_LIST_SAVE);
+	ipset_data_reset(ipset_session_data(b->session));
+	ipset_session_data_set(b->session, IPSET_SETNAME, name);
+	if (ipset_cmd(b->session, IPSET_CMD_LIST, 0) < 0) {
+		ipset_session_report_reset(b->session);
+		rc = -ENOENT;
+	}
+	ipset_session_print_outfn(b->session, NULL, NULL);
+	if (!rc)
+		rc = l.err;
+	for (char *line = l.text, *next; !rc && line && *line; line = next) {
+		char set[IPSET_MAXNAMELEN + 1], addr[VADDR_STRLEN];
+		struct vaddr a, *grown;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (sscanf(line, "add %31s %45s", set, addr) != 2 || vaddr_parse(addr, &a) < 0)
+			continue;
+		grown = realloc(*v, (*n + 1) * sizeof(**v));
+		if (!grown) {
+			rc = -ENOMEM;
+			break;
+		}
+		*v = grown;
+		(*v)[(*n)++] = a;
+	}
+	free(l.text);
+	return rc;
+}
+
+int vrrp_block_members(struct vrrp_block *b, struct vaddr **out, size_t *n)
+{
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = members_of(b, VRRP_BLOCK_SET4, out, n);
+	if (rc == 0)
+		rc = members_of(b, VRRP_BLOCK_SET6, out, n);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 void vrrp_block_free(struct vrrp_block *b)

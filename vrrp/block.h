@@ -62,6 +62,11 @@ int vrrp_block_update(struct vrrp_block *b, const struct vrrp_block_settings *s,
 int vrrp_block_add(struct vrrp_block *b, const struct vaddr *a);
 int vrrp_block_del(struct vrrp_block *b, const struct vaddr *a);
 
+/* What both sets hold now (what a previous run may have left): *out, a
+ * malloc'ed array of *n addresses the caller frees. Returns 0 or a
+ * negative errno (then *out is NULL). */
+int vrrp_block_members(struct vrrp_block *b, struct vaddr **out, size_t *n);
+
 /* A clean stop: delete the tables and destroy the sets, then free @b
  * (NULL is fine). Returns 0 or the first negative errno. */
 int vrrp_block_remove(struct vrrp_block *b);

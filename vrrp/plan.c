@@ -72,3 +72,19 @@ bool vrrp_conf_any_blocks(const struct vrrp_instance_conf *list)
 			return true;
 	return false;
 }
+
+static bool addr_in(const struct vrrp_addr_list *l, const struct vaddr *a)
+{
+	for (const struct vrrp_addr_conf *b = l->first; b; b = b->next)
+		if (vaddr_equal(&b->addr, a))
+			return true;
+	return false;
+}
+
+bool vrrp_conf_blocks_addr(const struct vrrp_instance_conf *list, const struct vaddr *a)
+{
+	for (; list; list = list->next)
+		if (vrrp_conf_blocks(list) && (addr_in(&list->vips, a) || addr_in(&list->evips, a)))
+			return true;
+	return false;
+}

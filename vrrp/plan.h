@@ -27,6 +27,12 @@ bool vrrp_addr_same(const struct vrrp_addr_conf *a, const struct vrrp_addr_conf 
  * (keepalived's vrrp_handle_accept_mode()). */
 bool vrrp_conf_blocks(const struct vrrp_instance_conf *c);
 
+/* Whether @a is a VIP (or excluded VIP) of a blocking instance of @list:
+ * an entry of the block set that such an instance may still own. Others
+ * left by a previous run (instances since removed, or now `accept`) are
+ * stale. */
+bool vrrp_conf_blocks_addr(const struct vrrp_instance_conf *list, const struct vaddr *a);
+
 /* Whether any instance of @list blocks. */
 bool vrrp_conf_any_blocks(const struct vrrp_instance_conf *list);
 

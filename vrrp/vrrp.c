@@ -249,6 +249,29 @@ static void block_settings(const struct global_conf *g, struct vrrp_block_settin
 	s->counters = g->nftables_counters;
 }
 
+/* A previous run killed while master left its VIPs in the sets; those of
+ * blocking instances of @next are theirs to keep or drop as they start
+ * (a master adopted stays blocked), the rest no longer has an owner. */
+static void block_prune(struct vrrp *v, const struct vigil_config *next)
+{
+	struct vaddr *m;
+	size_t n, pruned = 0;
+	int rc = vrrp_block_members(v->block, &m, &n);
+
+	if (rc < 0) {
+		log_warn("no_accept: cannot list the ipsets: %s", strerror(-rc));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!vrrp_conf_blocks_addr(next->vrrp.instances, &m[i]) &&
+		    vrrp_block_del(v->block, &m[i]) == 0)
+			pruned++;
+	if (pruned)
+		log_info("no_accept: unblocked %zu address%s a previous run left in the ipsets",
+			 pruned, pruned == 1 ? "" : "es");
+	free(m);
+}
+
 /* Open the block set when an instance of @next first needs it, or rebuild
  * its tables when their settings changed. It stays until the daemon stops
  * (keepalived's tables too). Failing leaves the instances running without
@@ -273,6 +296,7 @@ static void block_apply(struct vrrp *v, const struct vigil_config *prev,
 		} else {
 			log_info("no_accept: VIPs blocked through ipsets %s, %s and nftables "
 				 "tables ip/ip6 %s", VRRP_BLOCK_SET4, VRRP_BLOCK_SET6, s.table);
+			block_prune(v, next);
 		}
 		return;
 	}

@@ -10,7 +10,7 @@
 # works. A reload that raises the backup's priority moves the VIPs and the
 # block: the new master's sets hold them, the old master's no longer do.
 # SIGKILL leaves table and sets behind; the restarted vigild takes them over
-# and blocks again. A clean stop leaves no vigil table or set. With accept
+# and blocks again, and unblocks what none of its instances owns. A clean stop leaves no vigil table or set. With accept
 # (and no instance without it) the same connect succeeds and no table is
 # made; global vrrp_strict blocks like no_accept.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
@@ -147,6 +147,15 @@ check "node 2 took the old table over: one table ip vigil, no error logged" \
 	eval "tables_once 2 && ! grep -q 'no_accept: cannot' $T/n2.log"
 check "node 1 unblocked the VIP it gave up" not_in_set 1 vigil $VIP
 check "client: the VIP is blocked" not_pings $VIP
+# Something no instance owns in node 1's set (as an instance removed while
+# vigild was dead would leave): a restart unblocks it, keeps the rest.
+in_ns 1 ipset add vigil 10.99.0.222
+kill_node 1
+start_vigild 1 "$T/n1.conf"
+check "restart: what no instance owns is unblocked, logged" \
+	wait_until 3 eval "not_in_set 1 vigil 10.99.0.222 && grep -q 'unblocked 1 address' $T/n1.log"
+check "restart: node 1 stays backup, node 2 keeps blocking" \
+	holds_for 0.5 eval "only_holder 2 $VIP && in_set 2 vigil $VIP && not_in_set 1 vigil $VIP"
 
 # --- clean stop -----------------------------------------------------------------
 stop_node 2

@@ -145,6 +145,29 @@ static void test_blocks(void **state)
 	assert_false(blocks(VIP " priority 255\n no_accept"));
 }
 
+static void test_blocks_addr(void **state)
+{
+	struct loaded l;
+	const struct vrrp_instance_conf *c = load(&l, VIP " priority 100\n no_accept\n"
+					   " virtual_ipaddress_excluded {\n fd00::7/64\n }\n");
+	struct vaddr a;
+
+	(void)state;
+	assert_int_equal(vaddr_parse("10.0.0.100", &a), 0);
+	assert_true(vrrp_conf_blocks_addr(c, &a));
+	assert_int_equal(vaddr_parse("fd00::7", &a), 0);
+	assert_true(vrrp_conf_blocks_addr(c, &a));
+	/* Left by a removed instance: nobody's. */
+	assert_int_equal(vaddr_parse("10.0.0.101", &a), 0);
+	assert_false(vrrp_conf_blocks_addr(c, &a));
+	unload(&l);
+	/* The instance now accepts: its VIP is no longer the set's. */
+	c = load(&l, VIP " priority 100\n accept");
+	assert_int_equal(vaddr_parse("10.0.0.100", &a), 0);
+	assert_false(vrrp_conf_blocks_addr(c, &a));
+	unload(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +175,7 @@ int main(void)
 	    cmocka_unit_test(test_restarting_changes),
 	    cmocka_unit_test(test_addr_same),
 	    cmocka_unit_test(test_blocks),
+	    cmocka_unit_test(test_blocks_addr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
