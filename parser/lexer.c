@@ -86,7 +86,13 @@ static int word_end(struct lexer *lx, const struct cfg_loc *loc, bool quoted)
 /* Bytes that may be copied as they are: not blank, quote, brace or '$'. */
 static bool plain_byte(unsigned char c)
 {
-	return c > ' ' && c != '"' && c != '\'' && c != '{' && c != '}' && c != '$';
+	/* a table: this runs for every byte of every word */
+	static const bool not_plain[256] = {
+		[0 ... ' '] = true, ['"'] = true, ['\''] = true,
+		['{'] = true,	    ['}'] = true, ['$'] = true,
+	};
+
+	return !not_plain[c];
 }
 
 /* Close the statement being read, if any, appending it at the current level. */

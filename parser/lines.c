@@ -171,7 +171,7 @@ static int fetch(struct line_src *ls)
 {
 	struct frame *f = line_src_top(ls);
 	const char *s, *nl;
-	size_t len;
+	size_t len, indent;
 	int rc;
 
 	switch (f->kind) {
@@ -196,10 +196,14 @@ static int fetch(struct line_src *ls)
 			ls->defining = NULL;
 			return LINE_SKIP;
 		}
-		if (set_line(ls, s, len))
+		/* Indentation is dropped before the copy, not moved out of it
+		 * after (decomment() would): most lines are indented. */
+		for (indent = 0; indent < len && (s[indent] == ' ' || s[indent] == '\t'); indent++)
+			;
+		if (set_line(ls, s + indent, len - indent))
 			return -ENOMEM;
 		ls->loc = (struct cfg_loc){ f->name, f->line, 0 };
-		ls->base_col = 1;
+		ls->base_col = 1 + (unsigned)indent;
 		ls->exp_off = SIZE_MAX;
 		ls->from_file = true;
 		decomment(ls);
@@ -430,6 +434,11 @@ static size_t undefined_param(struct line_src *ls, size_t dollar)
 /* Cut the line at its first brace outside double quotes, as keepalived's
  * read_line() does: "a b { c }" is read as "a b", "{", "c", "}". Returns
  * the length of the first part; ls->residue is where the rest starts. */
+/* The bytes split_braces() looks at; every other one is skipped at once. */
+static const bool brace_scan_stop[256] = {
+	['"'] = true, ['\\'] = true, ['$'] = true, ['{'] = true, ['}'] = true,
+};
+
 static size_t split_braces(struct line_src *ls)
 {
 	const char *s = ls->cur.s;
@@ -443,6 +452,8 @@ static size_t split_braces(struct line_src *ls)
 		return 1;
 	}
 	for (; i < n; i++) {
+		if (!brace_scan_stop[(unsigned char)s[i]])
+			continue;
 		if (s[i] == '"')
 			quote = !quote;
 		else if (s[i] == '\\' && quote && i + 1 < n)

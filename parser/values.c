@@ -29,6 +29,14 @@ int parse_u64(const char *s, uint64_t *out)
 
 	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
+	/* The common case, up to 19 decimal digits (no overflow possible),
+	 * without strtoull's locale and base handling: what it would return. */
+	for (v = 0, end = (char *)s; *end >= '0' && *end <= '9' && end - s < 19; end++)
+		v = v * 10 + (unsigned)(*end - '0');
+	if (!*end && end > s && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))) {
+		*out = v;
+		return 0;
+	}
 	errno = 0;
 	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno == ERANGE)

@@ -1,6 +1,7 @@
 /* Value parsers and keyword dispatch: the building blocks every block uses. */
 #include "build-config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +43,18 @@ static void test_parse_numbers(void **state)
 	assert_int_equal(u, 16);
 	assert_int_not_equal(parse_u64("-3", &u), 0);
 	assert_int_not_equal(parse_u64("12a", &u), 0);
+	/* decimal has a fast path; its edges agree with strtoull */
+	assert_int_equal(parse_u64("0", &u), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(parse_u64("007", &u), 0);
+	assert_int_equal(u, 7);
+	assert_int_equal(parse_u64("1234567890123456789", &u), 0);
+	assert_true(u == 1234567890123456789ull);
+	assert_int_equal(parse_u64("18446744073709551615", &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", &u), -ERANGE);
+	assert_int_not_equal(parse_u64("12 ", &u), 0);
+	assert_int_not_equal(parse_u64("0x", &u), 0);
 	assert_int_equal(parse_i64("-20", &i), 0);
 	assert_int_equal(i, -20);
 	assert_int_equal(parse_bool("Yes", &b), 0);
