@@ -653,10 +653,9 @@ static void retry_now(struct vrrp_instance *inst)
 /* The instance's interface went away (or came back as another ifindex):
  * its socket, group membership and VIPs went with it. FAULT, and start
  * again from setup() once it is back (keepalived 2.3.3). */
-static void interface_lost(struct vrrp_instance *inst)
+static void interface_lost(struct vrrp_instance *inst, const char *ifname)
 {
-	log_warn("(%s) interface %s was deleted or re-created", inst->conf->name,
-		 inst->conf->interface);
+	log_warn("(%s) interface %s was deleted or re-created", inst->conf->name, ifname);
 	vrrp_link_detach(inst->v, inst);
 	inst->ifindex = 0;
 	inst->src.family = 0;
@@ -664,9 +663,18 @@ static void interface_lost(struct vrrp_instance *inst)
 	retry_now(inst);
 }
 
+/* @ifname no longer has @ifindex. The table may lag the kernel by a
+ * batch: ask the kernel too. */
+static bool ifindex_changed(const struct vrrp_instance *inst, const char *ifname, unsigned ifindex)
+{
+	return ifname && ifindex &&
+	       vrrp_iftable_ifindex(vrrp_ifwatch_table(inst->v->ifw), ifname) != ifindex &&
+	       if_nametoindex(ifname) != ifindex;
+}
+
 void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 {
-	const char *ifname = inst->conf->interface;
+	const char *advert_if = vrrp_instance_advert_if(inst);
 	char buf[VADDR_STRLEN];
 
 	if (!inst->started)
@@ -675,11 +683,13 @@ void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 		retry_now(inst);
 		return;
 	}
-	/* The table may lag the kernel by a batch: ask the kernel too. */
-	if (ifname && inst->ifindex &&
-	    vrrp_iftable_ifindex(vrrp_ifwatch_table(inst->v->ifw), ifname) != inst->ifindex &&
-	    if_nametoindex(ifname) != inst->ifindex) {
-		interface_lost(inst);
+	/* Its interface, or the one its socket is bound to (a VMAC). */
+	if (ifindex_changed(inst, inst->conf->interface, inst->ifindex)) {
+		interface_lost(inst, inst->conf->interface);
+		return;
+	}
+	if (inst->link && ifindex_changed(inst, advert_if, vrrp_link_ifindex(inst->link))) {
+		interface_lost(inst, advert_if);
 		return;
 	}
 	if (src_still_usable(inst))
