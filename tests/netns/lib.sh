@@ -94,6 +94,17 @@ net_setup() {
 	done
 }
 
+# node_eth0_add NODE: plug a new eth0 into a node whose eth0 was deleted
+# (its bridge port went with it), addressed as net_setup addresses it.
+node_eth0_add() {
+	ip link add eth0 netns "$(ns "$1")" address "$(node_mac "$1")" type veth \
+		peer name "p$1" netns "$NS_SW" || return 1
+	ip -n "$NS_SW" link set "p$1" master br0 up
+	ip -n "$(ns "$1")" addr add "$(node_ip "$1")/24" dev eth0
+	ip -n "$(ns "$1")" addr add "$(node_ip6 "$1")/64" dev eth0 nodad
+	ip -n "$(ns "$1")" link set eth0 up
+}
+
 # capture_start: record VRRP (with or without IPsec AH), ARP and ICMPv6 on
 # the bridge into $PCAP.
 capture_start() {

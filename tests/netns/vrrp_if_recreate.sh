@@ -35,18 +35,11 @@ vrrp_instance VI_6 {
 CONF
 }
 
-# recreate_eth0 NODE: delete the node's eth0 and plug a new one in, as
-# net_setup made it (its peer on the bridge goes and comes with it).
+# recreate_eth0 NODE: delete the node's eth0 and plug a new one in.
 recreate_eth0() {
-	n=$(ns "$1")
-	ip -n "$n" link del eth0 || return 1
+	ip -n "$(ns "$1")" link del eth0 || return 1
 	sleep 0.5
-	ip link add eth0 netns "$n" address "$(node_mac "$1")" type veth \
-		peer name "p$1" netns "$NS_SW" || return 1
-	ip -n "$NS_SW" link set "p$1" master br0 up
-	ip -n "$n" addr add "$(node_ip "$1")/24" dev eth0
-	ip -n "$n" addr add "$(node_ip6 "$1")/64" dev eth0 nodad
-	ip -n "$n" link set eth0 up
+	node_eth0_add "$1"
 }
 ifindex() { ip -n "$(ns "$1")" -o link show dev eth0 | cut -d: -f1; }
 
@@ -69,12 +62,7 @@ t_del=$(now_ms)
 check "node 1's eth0 deleted: node 2 takes VI_4 too" \
 	wait_until 3 eval 'holds 2 $VIP4 && holds 2 $VIP6'
 sleep 0.5
-ip link add eth0 netns "$(ns 1)" address "$(node_mac 1)" type veth \
-	peer name p1 netns "$NS_SW"
-ip -n "$NS_SW" link set p1 master br0 up
-ip -n "$(ns 1)" addr add "$(node_ip 1)/24" dev eth0
-ip -n "$(ns 1)" addr add "$(node_ip6 1)/64" dev eth0 nodad
-ip -n "$(ns 1)" link set eth0 up
+node_eth0_add 1
 t_new=$(now_ms)
 check "the new eth0 has another ifindex ($old -> $(ifindex 1))" [ "$(ifindex 1)" != "$old" ]
 check "node 1 comes back as master of VI_4 on the new eth0, backup of VI_6" \

@@ -49,10 +49,7 @@ check "and stays master" holds_for 1 only_on_vmac 1
 
 ip -n "$(ns 1)" link del eth0
 check "node 1's eth0 deleted (vrrp.63 with it): node 2 takes the VIP" wait_until 3 on_vmac 2
-ip link add eth0 netns "$(ns 1)" address "$(node_mac 1)" type veth peer name p1 netns "$NS_SW"
-ip -n "$NS_SW" link set p1 master br0 up
-ip -n "$(ns 1)" addr add "$(node_ip 1)/24" dev eth0
-ip -n "$(ns 1)" link set eth0 up
+node_eth0_add 1
 t_new=$(now_ms)
 check "eth0 re-created: node 1 is master on a new vrrp.63" wait_until 5 only_on_vmac 1
 check "and stays master" holds_for 1 only_on_vmac 1
