@@ -38,18 +38,6 @@ static const char *set_name(int family)
 	return family == AF_INET6 ? VRRP_BLOCK_SET6 : VRRP_BLOCK_SET4;
 }
 
-/* libipset keeps its set types in a list of its own; load it once per
- * process (it is idempotent, but a walk each time is wasted). */
-static void load_types(void)
-{
-	static bool loaded;
-
-	if (!loaded) {
-		ipset_load_types();
-		loaded = true;
-	}
-}
-
 static void report(struct vrrp_block *b, char *why, size_t len, const char *what)
 {
 	const char *msg = ipset_session_report_msg(b->session);
@@ -146,7 +134,8 @@ int vrrp_block_open(const struct vrrp_block_settings *s, struct vrrp_block **out
 		why[0] = '\0';
 	if (!b)
 		return -ENOMEM;
-	load_types();
+	/* libipset's own list of set types; loading it again is a no-op. */
+	ipset_load_types();
 	b->session = ipset_session_init(NULL, NULL);
 	if (!b->session) {
 		free(b);
