@@ -209,21 +209,35 @@ bool vrrp_iftable_usable(const struct vrrp_iftable *t, unsigned ifindex, const s
 	return false;
 }
 
-int vrrp_iftable_primary(const struct vrrp_iftable *t, unsigned ifindex, int family,
-			 struct vaddr *out)
+static const struct vrrp_if_addr *find_primary(const struct vrrp_iftable *t, unsigned ifindex,
+					       int family, bool skip_ours)
 {
 	for (size_t i = 0; i < t->n_addrs; i++) {
 		const struct vrrp_if_addr *e = &t->addrs[i];
 
 		if (e->ifindex != ifindex || e->addr.family != family || !usable(e) ||
-		    e->proto == VRRP_ADDR_PROTO)
+		    (skip_ours && e->proto == VRRP_ADDR_PROTO))
 			continue;
 		if (family == AF_INET && (e->flags & IFA_F_SECONDARY))
 			continue;
 		if (family == AF_INET6 && !IN6_IS_ADDR_LINKLOCAL(&e->addr.u.v6))
 			continue;
-		*out = e->addr;
-		return 0;
+		return e;
 	}
-	return -EADDRNOTAVAIL;
+	return NULL;
+}
+
+int vrrp_iftable_primary(const struct vrrp_iftable *t, unsigned ifindex, int family,
+			 struct vaddr *out)
+{
+	/* Addresses tagged 18 are VIPs (they move) or static_ipaddress
+	 * lines (they do not): one of those only when nothing else is. */
+	const struct vrrp_if_addr *e = find_primary(t, ifindex, family, true);
+
+	if (!e)
+		e = find_primary(t, ifindex, family, false);
+	if (!e)
+		return -EADDRNOTAVAIL;
+	*out = e->addr;
+	return 0;
 }

@@ -8,8 +8,9 @@
  * - which address an advert may come from: RFC 9568 §5.1.1.1 / §5.1.2.1
  *   the interface's primary IPv4 address or its IPv6 link-local address,
  *   never one still tentative (DAD not finished) or whose DAD failed
- *   (keepalived 2.3.3 "ignore IPv6 tentative addresses"), never one of the
- *   VIPs (IFA_PROTO 18, vrrp/addr.h), never an IPv4 secondary.
+ *   (keepalived 2.3.3 "ignore IPv6 tentative addresses"), never an IPv4
+ *   secondary, and one tagged IFA_PROTO 18 (vrrp/addr.h: a VIP, or a
+ *   static_ipaddress) only when the interface has no other.
  */
 #ifndef VIGIL_VRRP_IFTABLE_H
 #define VIGIL_VRRP_IFTABLE_H

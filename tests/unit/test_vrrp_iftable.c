@@ -136,7 +136,7 @@ static void test_ipv6_tentative_never_chosen(void **state)
 	vrrp_iftable_free(&t);
 }
 
-static void test_ipv4_primary_skips_vips_and_secondaries(void **state)
+static void test_ipv4_primary_prefers_untagged_skips_secondaries(void **state)
 {
 	struct vrrp_iftable t = {0};
 	char buf[VADDR_STRLEN];
@@ -144,9 +144,11 @@ static void test_ipv4_primary_skips_vips_and_secondaries(void **state)
 	(void)state;
 	link_msg(&t, RTM_NEWLINK, 2, "eth0");
 	assert_string_equal(primary(&t, 2, AF_INET, buf), "none");
-	addr_msg(&t, RTM_NEWADDR, 2, "10.0.0.100", 32, 0, VRRP_ADDR_PROTO);   /* a VIP */
 	addr_msg(&t, RTM_NEWADDR, 2, "10.0.0.50", 24, IFA_F_SECONDARY, -1);
 	assert_string_equal(primary(&t, 2, AF_INET, buf), "none");
+	/* tagged 18: a static_ipaddress (or a VIP), taken when it is all */
+	addr_msg(&t, RTM_NEWADDR, 2, "10.0.0.100", 32, 0, VRRP_ADDR_PROTO);
+	assert_string_equal(primary(&t, 2, AF_INET, buf), "10.0.0.100");
 	addr_msg(&t, RTM_NEWADDR, 2, "10.0.0.1", 24, IFA_F_PERMANENT, 0);
 	assert_string_equal(primary(&t, 2, AF_INET, buf), "10.0.0.1");
 	assert_string_equal(primary(&t, 9, AF_INET, buf), "none");
@@ -181,7 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_recreated_interface),
 	    cmocka_unit_test(test_ipv6_tentative_never_chosen),
-	    cmocka_unit_test(test_ipv4_primary_skips_vips_and_secondaries),
+	    cmocka_unit_test(test_ipv4_primary_prefers_untagged_skips_secondaries),
 	    cmocka_unit_test(test_malformed_messages),
 	};
 
