@@ -692,6 +692,13 @@ void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 		interface_lost(inst, advert_if);
 		return;
 	}
+	/* Its VMAC interface deleted behind its back, also when adverts
+	 * leave from the base (vmac_xmit_base): made again at once, as
+	 * keepalived 2.2.7 does. */
+	if (inst->vmac.ifindex && ifindex_changed(inst, inst->vmac.name, inst->vmac.ifindex)) {
+		interface_lost(inst, inst->vmac.name);
+		return;
+	}
 	if (src_still_usable(inst))
 		return;
 	inst->src.family = 0;

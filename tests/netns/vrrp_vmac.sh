@@ -177,6 +177,19 @@ reload 1
 check "reload unchanged: node 1 keeps vrrp.52/53 (same ifindex) and its VIPs" \
 	holds_for 0.5 eval '[ "$(ifindex 1 vrrp.52)" = "$idx52" ] && [ "$(ifindex 1 vrrp.53)" = "$idx53" ] && only_on 1 vrrp.52 $VIP'
 
+# The macvlan deleted behind vigild's back: made again, as keepalived does.
+idx52=$(ifindex 1 vrrp.52)
+ip -n "$(ns 1)" link del vrrp.52
+check "node 1's vrrp.52 deleted by hand: made again, the VIP back on it" \
+	wait_until 5 eval 'only_on 1 vrrp.52 $VIP && [ "$(ifindex 1 vrrp.52)" != "$idx52" ]'
+check "... with its sysctls" \
+	[ "$(sysctl4 1 vrrp.52 arp_ignore)$(sysctl4 1 vrrp.52 accept_local)$(sysctl4 1 vrrp.52 rp_filter)" = 110 ]
+idx52=$(ifindex 1 vrrp.52)
+idx54=$(ifindex 1 vrrp.54)
+ip -n "$(ns 1)" link del vrrp.54
+check "node 1's vrrp.54 (vmac_xmit_base, adverts on eth0) deleted by hand: made again" \
+	wait_until 5 eval 'only_on 1 vrrp.54 $VIPX && [ "$(ifindex 1 vrrp.54)" != "$idx54" ]'
+
 # The base deleted and re-created (keepalived 2.3.3's recovery): the
 # macvlans go with it, vigild makes them again, with their sysctls.
 ip -n "$(ns 1)" link del eth0
