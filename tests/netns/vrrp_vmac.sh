@@ -195,11 +195,7 @@ check "node 1's vrrp.54 (vmac_xmit_base, adverts on eth0) deleted by hand: made 
 ip -n "$(ns 1)" link del eth0
 check "node 1's eth0 deleted: its macvlans went with it" no_link 1 vrrp.52
 check "... node 2 takes the VIP" wait_until 3 only_on 2 vrrp.52 $VIP
-ip link add eth0 netns "$(ns 1)" address "$(node_mac 1)" type veth peer name p1 netns "$NS_SW"
-ip -n "$NS_SW" link set p1 master br0 up
-ip -n "$(ns 1)" addr add "$(node_ip 1)/24" dev eth0
-ip -n "$(ns 1)" addr add "$(node_ip6 1)/64" dev eth0 nodad
-ip -n "$(ns 1)" link set eth0 up
+node_eth0_add 1
 ip -n "$(ns 1)" neigh replace "$(node_ip $CLIENT)" lladdr "$(node_mac $CLIENT)" dev eth0 nud permanent
 check "eth0 back: node 1 makes vrrp.52 again and preempts" wait_until 5 only_on 1 vrrp.52 $VIP
 check "... and vrrp.53 with the IPv6 VIP" wait_until 5 only_on 1 vrrp.53 $VIP6
