@@ -10,7 +10,9 @@
 # works. A reload that raises the backup's priority moves the VIPs and the
 # block: the new master's sets hold them, the old master's no longer do.
 # SIGKILL leaves table and sets behind; the restarted vigild takes them over
-# and blocks again, and unblocks what none of its instances owns. A clean stop leaves no vigil table or set. With accept
+# and blocks again, and unblocks what none of its instances owns. Reloads
+# flipping accept move the VIPs out of and back into the sets; a new
+# nftables_priority rebuilds the tables. A clean stop leaves no vigil table or set. With accept
 # (and no instance without it) the same connect succeeds and no table is
 # made; global vrrp_strict blocks like no_accept.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
@@ -62,8 +64,9 @@ serve() {
 		SYSTEM:'echo vigil' </dev/null >/dev/null 2>&1 &
 	started_pids="$started_pids $!"
 }
-served() { in_ns $CLIENT socat -T1 -u "TCP:$1:$PORT,connect-timeout=1" - 2>/dev/null | grep -q vigil; }
-served6() { in_ns $CLIENT socat -T1 -u "TCP6:[$1]:$PORT,connect-timeout=1" - 2>/dev/null | grep -q vigil; }
+# One TCP connect from the client (2 s to connect: a SYN and its retry).
+served() { in_ns $CLIENT socat -T3 -u "TCP:$1:$PORT,connect-timeout=2" - 2>/dev/null | grep -q vigil; }
+served6() { in_ns $CLIENT socat -T3 -u "TCP6:[$1]:$PORT,connect-timeout=2" - 2>/dev/null | grep -q vigil; }
 pings() { in_ns $CLIENT ping -n -q -c1 -W1 "$1" >/dev/null 2>&1; }
 not_served() { ! served "$1"; }
 not_pings() { ! pings "$1"; }
@@ -91,7 +94,7 @@ reload2() {
 net_setup 3 || { not_ok "topology"; done_testing; }
 serve 1
 serve 2
-check "control: the client reaches node 1's own address (TCP)" wait_until 3 served "$(node_ip 1)"
+check "control: the client reaches node 1's own address (TCP)" wait_until 5 served "$(node_ip 1)"
 
 # --- no_accept ----------------------------------------------------------------
 write_conf "$T/n1.conf" 150 no_accept
@@ -110,8 +113,8 @@ check "client: ping to the IPv4 VIP gets no answer" not_pings $VIP
 after=$(dropped 1 ip)
 check "node 1's nftables drop counter grew (${before:-none} -> ${after:-none})" \
 	[ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]
-check "control: the same TCP connect to node 1's own address succeeds" served "$(node_ip 1)"
-check "control: ping to node 1's own address answers" pings "$(node_ip 1)"
+check "control: the same TCP connect to node 1's own address succeeds" wait_until 5 served "$(node_ip 1)"
+check "control: ping to node 1's own address answers" wait_until 5 pings "$(node_ip 1)"
 before6=$(dropped 1 ip6)
 check "client: TCP connect to the IPv6 VIP gets no answer" eval "! served6 $VIP6"
 check "client: ping to the IPv6 VIP gets no answer" not_pings $VIP6
@@ -120,7 +123,7 @@ check "node 1's ip6 drop counter grew (${before6:-none} -> ${after6:-none})" \
 	[ -n "$before6" ] && [ -n "$after6" ] && [ "$after6" -gt "$before6" ]
 check "neighbour discovery for the IPv6 VIP still answers (client learnt node 1's MAC)" \
 	eval "in_ns $CLIENT ip -6 neigh show $VIP6 | grep -q -i 'lladdr $(node_mac 1)'"
-check "control: TCP to node 1's own IPv6 address succeeds" served6 "$(node_ip6 1)"
+check "control: TCP to node 1's own IPv6 address succeeds" wait_until 5 served6 "$(node_ip6 1)"
 
 # --- takeover by reload ---------------------------------------------------------
 write_conf "$T/n2.conf" 200 no_accept
@@ -141,6 +144,7 @@ check "SIGKILL of node 2 left its table and sets (VIP still listed)" \
 check "node 1 takes the VIPs back and blocks them" \
 	wait_until 3 eval "holds 1 $VIP && in_set 1 vigil $VIP"
 start_vigild 2 "$T/n2.conf"
+gen2=1 # a new vigild counts its generations from 1
 check "restarted node 2 preempts and blocks again" \
 	wait_until 3 eval "only_holder 2 $VIP && only_holder 2 $VIP6 && in_set 2 vigil $VIP"
 check "node 2 took the old table over: one table ip vigil, no error logged" \
@@ -157,6 +161,19 @@ check "restart: what no instance owns is unblocked, logged" \
 check "restart: node 1 stays backup, node 2 keeps blocking" \
 	holds_for 0.5 eval "only_holder 2 $VIP && in_set 2 vigil $VIP && not_in_set 1 vigil $VIP"
 
+# --- reloads: accept flipped, nftables settings changed ------------------------
+write_conf "$T/n2.conf" 200 accept
+check "reload of node 2 to accept: applied" reload2
+check "accept by reload: the master's VIPs leave its sets, it keeps them" \
+	wait_until 1 eval "not_in_set 2 vigil $VIP && not_in_set 2 vigil6 $VIP6 && only_holder 2 $VIP"
+check "accept by reload: the client's TCP connect to the VIP succeeds" wait_until 5 served $VIP
+write_conf "$T/n2.conf" 200 no_accept "nftables_priority -5"
+check "reload of node 2 to no_accept with nftables_priority -5: applied" reload2
+check "no_accept again: the VIPs are back in the sets, the connect gets no answer" \
+	eval "in_set 2 vigil $VIP && in_set 2 vigil6 $VIP6 && not_served $VIP"
+check "the tables were rebuilt at priority -5, still once" \
+	eval "in_ns 2 nft list chain ip vigil in | grep -q 'priority filter - 5' && tables_once 2"
+
 # --- clean stop -----------------------------------------------------------------
 stop_node 2
 stop_node 1
@@ -170,9 +187,9 @@ start_vigild 1 "$T/n1.conf"
 start_vigild 2 "$T/n2.conf"
 check "accept: node 1 becomes master of both VIPs" \
 	wait_until 3 eval "only_holder 1 $VIP && only_holder 1 $VIP6"
-check "accept: the client's TCP connect to the IPv4 VIP succeeds" wait_until 2 served $VIP
-check "accept: ping to the IPv4 VIP answers" pings $VIP
-check "accept: TCP connect to the IPv6 VIP succeeds" served6 $VIP6
+check "accept: the client's TCP connect to the IPv4 VIP succeeds" wait_until 5 served $VIP
+check "accept: ping to the IPv4 VIP answers" wait_until 5 pings $VIP
+check "accept: TCP connect to the IPv6 VIP succeeds" wait_until 5 served6 $VIP6
 check "accept: no instance blocks, so no table or set was made" no_leftovers 1
 stop_node 2
 stop_node 1
