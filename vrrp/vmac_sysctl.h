@@ -12,7 +12,9 @@
  *   every interface (and "default") takes max(its own, all), then "all"
  *   becomes 0; everything is restored when the last IPv4 macvlan goes.
  *
- * The context is the VRRP child's (one per process, in struct vrrp).
+ * struct vrrp_vmac_sys is the VRRP child's one context for everything the
+ * VMAC interfaces share across instances (in struct vrrp): these sysctls,
+ * the nftables rules (vrrp/vmac_nft.h) and the names in use (vrrp/vmac.h).
  */
 #ifndef VIGIL_VRRP_VMAC_SYSCTL_H
 #define VIGIL_VRRP_VMAC_SYSCTL_H
