@@ -103,7 +103,8 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 
 static void rearm(struct vrrp_announce *an)
 {
-	uint64_t at = earliest(an->round_at, earliest(an->delayed_at, an->refresh_at));
+	uint64_t at = earliest(an->round_at, earliest(an->delayed_at,
+						      earliest(an->refresh_at, an->lower_at)));
 
 	at = earliest(at, an->added_at);
 
@@ -156,6 +157,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		an->n_added = 0;
 		an->added_at = 0;
 	}
+	if (an->lower_at && now >= an->lower_at) {
+		an->lower_at = 0;
+		run_burst(inst, g->lower_prio_repeat, now);
+	}
 	if (an->refresh_at && now >= an->refresh_at) {
 		an->refresh_at = now + g->master_refresh_us;
 		run_burst(inst, g->master_refresh_repeat, now);
@@ -192,8 +197,23 @@ void vrrp_announce_end(struct vrrp_instance *inst)
 	struct vrrp_announce *an = &inst->announce;
 
 	an->rounds_left = 0;
-	an->round_at = an->delayed_at = an->refresh_at = an->added_at = 0;
+	an->round_at = an->delayed_at = an->refresh_at = an->added_at = an->lower_at = 0;
 	an->n_added = 0;
+	rearm(an);
+}
+
+void vrrp_announce_lower_prio(struct vrrp_instance *inst)
+{
+	struct vrrp_announce *an = &inst->announce;
+	const struct vrrp_garp_conf *g = &inst->conf->garp;
+	uint64_t now = vrrp_now_us();
+
+	if (!g->lower_prio_repeat)
+		return;
+	if (ensure_timer(inst) < 0)
+		log_warn("(%s) no timer for repeated announcements", inst->conf->name);
+	an->lower_at = g->lower_prio_delay_us ? now + g->lower_prio_delay_us : 0;
+	run_burst(inst, g->lower_prio_repeat, now);
 	rearm(an);
 }
 

@@ -29,6 +29,7 @@ struct vrrp_announce {
 	const struct vrrp_addr_conf **added;
 	unsigned n_added, cap_added;
 	uint64_t added_at;    /* 0 = none */
+	uint64_t lower_at;    /* the garp_lower_prio_delay burst; 0 = none */
 	uint64_t sent;        /* GARPs and NAs sent */
 	uint64_t errors;
 };
@@ -38,6 +39,11 @@ void vrrp_announce_begin(struct vrrp_instance *inst);
 
 /* @inst left master (or stops): no more announcements. */
 void vrrp_announce_end(struct vrrp_instance *inst);
+
+/* The master heard a lower-priority advert (keepalived): a burst of
+ * garp_lower_prio_repeat rounds now, and another garp_lower_prio_delay
+ * later; nothing when the repeat is 0. */
+void vrrp_announce_lower_prio(struct vrrp_instance *inst);
 
 /* Announce the one address @a (a VIP a reload added while master) now,
  * garp_master_repeat times, and again garp_master_delay later (keepalived

@@ -146,7 +146,11 @@ static unsigned master_advert(struct vrrp_fsm *f, const struct vrrp_fsm_params *
 	    (ev->priority == p->priority && addr_cmp(&ev->src, &p->primary) > 0))
 		return become_backup(f, p, now,
 				     p->version == 3 ? ev->advert_int_cs : p->advert_int_cs);
-	return 0; /* discard: we stay master and our next advert asserts it */
+	/* keepalived: a lower master (or an equal one with a lower address)
+	 * hears from us at once, unless lower_prio_no_advert (RFC 9568 §6.4.3
+	 * only discards), and our VIPs are announced again (garp_lower_prio_*)
+	 * for whoever its GARPs misled. */
+	return VRRP_ACT_RX_LOWER | (p->lower_prio_no_advert ? 0 : VRRP_ACT_SEND_ADVERT);
 }
 
 static unsigned on_timer(struct vrrp_fsm *f, const struct vrrp_fsm_params *p, uint64_t now)

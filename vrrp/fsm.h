@@ -61,6 +61,9 @@ struct vrrp_fsm_params {
 	 * asks (VRRP_ACT_WANT_MASTER) and waits for VRRP_EV_SYNC_MASTER, so
 	 * the members become master together or not at all. */
 	bool sync_member;
+	/* keepalived's lower_prio_no_advert: a master hearing a lower one
+	 * does not answer with an advert of its own. */
+	bool lower_prio_no_advert;
 };
 
 enum vrrp_action {
@@ -70,6 +73,7 @@ enum vrrp_action {
 	VRRP_ACT_DEL_VIPS = 1 << 3,
 	VRRP_ACT_STATE = 1 << 4,       /* the state changed: notify */
 	VRRP_ACT_WANT_MASTER = 1 << 5, /* sync member ready to be master: ask the group */
+	VRRP_ACT_RX_LOWER = 1 << 6,    /* master heard a lower one: garp_lower_prio_* burst */
 };
 
 struct vrrp_fsm {

@@ -124,6 +124,7 @@ static void fill_params(struct vrrp_instance *inst)
 	p->primary = inst->src;
 	p->hold = effective_hold(inst);
 	p->sync_member = inst->sync != NULL;
+	p->lower_prio_no_advert = c->lower_prio_no_advert;
 }
 
 /* The addresses our adverts list: the VIPs of the instance's family
@@ -453,6 +454,8 @@ static void run_actions(struct vrrp_instance *inst, unsigned acts, enum vrrp_sta
 	}
 	if (acts & VRRP_ACT_STATE)
 		report_state(inst, prev, why);
+	if (acts & VRRP_ACT_RX_LOWER)
+		vrrp_announce_lower_prio(inst);
 	if ((acts & VRRP_ACT_WANT_MASTER) && inst->sync)
 		vrrp_sync_want_master(inst->sync, inst);
 }

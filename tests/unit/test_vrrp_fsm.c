@@ -182,7 +182,12 @@ static void test_master_yields_to_higher(void **state)
 	unsigned acts;
 
 	become_master(&f, &p);
-	assert_int_equal(vrrp_fsm_step(&f, &p, &lower, T0 + 10 * S), 0);
+	/* a lower master: answered at once (keepalived), VIPs announced again */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &lower, T0 + 10 * S),
+			 VRRP_ACT_RX_LOWER | VRRP_ACT_SEND_ADVERT);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	p.lower_prio_no_advert = true;
+	assert_int_equal(vrrp_fsm_step(&f, &p, &lower, T0 + 10 * S), VRRP_ACT_RX_LOWER);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	acts = vrrp_fsm_step(&f, &p, &higher, T0 + 10 * S);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
