@@ -200,6 +200,7 @@ struct vrrp_instance_conf {
 	struct vrrp_tracking track;
 	bool dont_track_primary;
 	struct vrrp_notify_set notify;
+	bool notify_deleted;          /* removed by a reload: DELETED, not FAULT */
 	bool smtp_alert;              /* resolved with smtp_alert(_vrrp) */
 	bool notify_priority_changes;
 

@@ -191,7 +191,11 @@ H(i_notify_master) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.master); }
 H(i_notify_backup) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.backup); }
 H(i_notify_fault) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.fault); }
 H(i_notify_stop) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.stop); }
-H(i_notify_deleted) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.deleted); }
+H(i_notify_deleted)
+{
+	VI(obj)->notify_deleted = true; /* with or without a script */
+	conf_vrrp_notify(ctx, n, &VI(obj)->notify.deleted);
+}
 H(i_notify) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.any); }
 H(i_notify_rx_lower) { conf_vrrp_notify(ctx, n, &VI(obj)->notify.master_rx_lower_pri); }
 H(i_notify_prio) { conf_bool(ctx, n, 1, &VI(obj)->notify_priority_changes); }

@@ -750,6 +750,17 @@ void vrrp_instance_notify_stop(struct vrrp_instance *inst)
 	vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name, "STOP", inst->params.priority);
 }
 
+void vrrp_instance_notify_deleted(struct vrrp_instance *inst, enum vrrp_state was)
+{
+	const char *state = inst->conf->notify_deleted ? "DELETED" : "FAULT";
+
+	if (!inst->conf->notify_deleted && was == VRRP_STATE_FAULT)
+		return;
+	vrrp_notify_run_deleted(inst->v->scripts, &inst->notify, inst->conf->name, state,
+				inst->params.priority);
+	vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name, state, inst->params.priority);
+}
+
 /* --- receiving -------------------------------------------------------- */
 
 static void rx_drop_log(struct vrrp_instance *inst, const char *why, const struct vaddr *src)

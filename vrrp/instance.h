@@ -150,6 +150,13 @@ const char *vrrp_instance_advert_if(const struct vrrp_instance *inst);
  * other interface than the instance's; else vrrp_addr_dev(). */
 const char *vrrp_instance_vip_dev(const struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
 
+/* A reload removed the instance, after vrrp_instance_shutdown(), as
+ * keepalived 2.2.7 does: notify_deleted's script if any, then notify ...
+ * DELETED and the FIFO line with notify_deleted, else notify ... FAULT and
+ * FAULT on the FIFO (notify_fault's script does not run), unless it was in
+ * FAULT already. @was: its state before the shutdown. */
+void vrrp_instance_notify_deleted(struct vrrp_instance *inst, enum vrrp_state was);
+
 const char *vrrp_instance_name(const struct vrrp_instance *inst);
 enum vrrp_state vrrp_instance_state(const struct vrrp_instance *inst);
 uint8_t vrrp_instance_priority(const struct vrrp_instance *inst);

@@ -46,6 +46,7 @@ void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *se
 	prepare_one(&n->backup, set->backup, name, "notify_backup", secure);
 	prepare_one(&n->fault, set->fault, name, "notify_fault", secure);
 	prepare_one(&n->stop, set->stop, name, "notify_stop", secure);
+	prepare_one(&n->deleted, set->deleted, name, "notify_deleted", secure);
 	prepare_one(&n->any, set->any, name, "notify", secure);
 }
 
@@ -55,6 +56,7 @@ void vrrp_notify_clear(struct vrrp_notify *n)
 	script_argv_free(n->backup.argv);
 	script_argv_free(n->fault.argv);
 	script_argv_free(n->stop.argv);
+	script_argv_free(n->deleted.argv);
 	script_argv_free(n->any.argv);
 	memset(n, 0, sizeof(*n));
 }
@@ -76,12 +78,26 @@ static void start(struct script_runner *r, const struct vrrp_notify_cmd *c, cons
 		log_err("(%s) cannot start %s: %s", name, c->argv[0], strerror(-rc));
 }
 
-void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool group,
-		     const char *name, const char *state, uint8_t priority)
+static void run_generic(struct script_runner *r, const struct vrrp_notify *n, bool group,
+			const char *name, const char *state, uint8_t priority)
 {
 	char prio[4];
 	const char *const extra[] = {group ? "GROUP" : "INSTANCE", name, state, prio, NULL};
 
+	snprintf(prio, sizeof(prio), "%u", priority);
+	start(r, &n->any, name, extra);
+}
+
+void vrrp_notify_run_deleted(struct script_runner *r, const struct vrrp_notify *n,
+			     const char *name, const char *state, uint8_t priority)
+{
+	start(r, &n->deleted, name, NULL);
+	run_generic(r, n, false, name, state, priority);
+}
+
+void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool group,
+		     const char *name, const char *state, uint8_t priority)
+{
 	if (strcmp(state, "MASTER") == 0)
 		start(r, &n->master, name, NULL);
 	else if (strcmp(state, "BACKUP") == 0)
@@ -90,6 +106,7 @@ void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool 
 		start(r, &n->fault, name, NULL);
 	else if (strcmp(state, "STOP") == 0)
 		start(r, &n->stop, name, NULL);
-	snprintf(prio, sizeof(prio), "%u", priority);
-	start(r, &n->any, name, extra);
+	else if (strcmp(state, "DELETED") == 0)
+		start(r, &n->deleted, name, NULL);
+	run_generic(r, n, group, name, state, priority);
 }

@@ -19,7 +19,7 @@ struct vrrp_notify_cmd {
 };
 
 struct vrrp_notify {
-	struct vrrp_notify_cmd master, backup, fault, stop, any;
+	struct vrrp_notify_cmd master, backup, fault, stop, deleted, any;
 };
 
 /* Prepare @set's commands for instance (or sync group) @name. A command that cannot be
@@ -29,10 +29,17 @@ void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *se
 			 const char *name, bool secure);
 void vrrp_notify_clear(struct vrrp_notify *n);
 
-/* Start the command for @state ("MASTER", "BACKUP", "FAULT", "STOP"),
+/* Start the command for @state ("MASTER", "BACKUP", "FAULT", "STOP",
+ * "DELETED"),
  * then the generic one with keepalived's arguments: INSTANCE|GROUP NAME
  * STATE PRIORITY (keepalived passes 0 for a group). */
 void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool group,
 		     const char *name, const char *state, uint8_t priority);
+
+/* An instance removed by a reload (keepalived's DELETED state): the
+ * notify_deleted command when there is one (never notify_fault's), then the
+ * generic one with @state, "DELETED" with notify_deleted, else "FAULT". */
+void vrrp_notify_run_deleted(struct script_runner *r, const struct vrrp_notify *n,
+			     const char *name, const char *state, uint8_t priority);
 
 #endif

@@ -161,8 +161,12 @@ static struct vrrp_instance *keep_compatible(struct vrrp *v, const struct vigil_
 		struct vrrp_instance *i = v->instances;
 
 		v->instances = i->next;
+		enum vrrp_state was = vrrp_instance_state(i);
+
 		log_info("(%s) removed from the configuration: stopping it", i->conf->name);
-		stop_and_free(i);
+		vrrp_instance_shutdown(i);
+		vrrp_instance_notify_deleted(i, was);
+		vrrp_instance_free(i);
 		(*stopped)++;
 	}
 	return keep;

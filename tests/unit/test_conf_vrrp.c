@@ -294,6 +294,23 @@ static void test_fixups_fail_the_test(void **state)
 			    "AH authentication; starting as BACKUP");
 }
 
+/* notify_deleted, bare or with a script: DELETED instead of FAULT. */
+static void test_notify_deleted(void **state)
+{
+	struct loaded *l = load(INSTANCE(" notify_deleted\n", "  10.0.0.1\n"));
+
+	(void)state;
+	assert_int_equal(l->rc, 0);
+	assert_true(l->cfg->vrrp.instances->notify_deleted);
+	assert_null(l->cfg->vrrp.instances->notify.deleted);
+	l = load(INSTANCE(" notify_deleted \"/bin/echo gone\" root\n", "  10.0.0.1\n"));
+	assert_int_equal(l->rc, 0);
+	assert_true(l->cfg->vrrp.instances->notify_deleted);
+	assert_string_equal(l->cfg->vrrp.instances->notify.deleted->cmd, "/bin/echo gone");
+	l = load(INSTANCE("", "  10.0.0.1\n"));
+	assert_false(l->cfg->vrrp.instances->notify_deleted);
+}
+
 /* vrrp_rt_priority 0 / off turns vigil's default real-time scheduling off;
  * keepalived 2.2.7's -t rejects both, hence DIAG_STRICT. */
 static void test_rt_priority_off(void **state)
@@ -460,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates_warn),
 		cmocka_unit_test(test_fixups_fail_the_test),
 		cmocka_unit_test(test_rt_priority_off),
+		cmocka_unit_test(test_notify_deleted),
 		cmocka_unit_test(test_many_objects),
 		cmocka_unit_test(test_unknown_and_ignored),
 		cmocka_unit_test(test_tracked_objects),
