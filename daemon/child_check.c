@@ -163,6 +163,21 @@ static int quorum_rebuild(struct check_state *st)
 	return 0;
 }
 
+/* Whether the address of @vs is local, as ha_suspend asks: for a group,
+ * any address of its ranges (keepalived's check_api.c addr_matches()).
+ * fwmark services never get here: the parser clears their ha_suspend. */
+static bool vs_addr_local(const struct local_addrs *la, const struct lvs_virtual_server *vs)
+{
+	if (vs->kind == LVS_VS_ADDR)
+		return local_addrs_has(la, &vs->addr);
+	if (vs->kind != LVS_VS_GROUP)
+		return true;
+	for (const struct lvs_vsg_entry *e = vs->group->ranges; e; e = e->next)
+		if (e->start.family == vs->family && local_addrs_any_in(la, &e->start, &e->end))
+			return true;
+	return false;
+}
+
 /* keepalived's ha_suspend: a virtual server's checks are suspended while
  * its address is on no local interface, and its real servers keep their
  * last verdicts. (The probes still run here -- the engine has no per-VS
@@ -175,8 +190,7 @@ static bool suspend_update(struct check_state *st)
 	for (size_t i = 0; i < st->nquorum; i++) {
 		struct vs_quorum *q = &st->quorum[i];
 		const struct lvs_virtual_server *vs = q->vs;
-		bool suspend = vs->ha_suspend && vs->kind == LVS_VS_ADDR &&
-			       !local_addrs_has(st->local, &vs->addr);
+		bool suspend = vs->ha_suspend && !vs_addr_local(st->local, vs);
 		struct ipvs_rs_status *frozen;
 		size_t n = 0;
 

@@ -172,3 +172,21 @@ bool local_addrs_has(const struct local_addrs *la, const struct vaddr *a)
 			return true;
 	return false;
 }
+
+/* Addresses in network order compare as numbers byte by byte. */
+static int addr_cmp(const struct vaddr *a, const struct vaddr *b)
+{
+	if (a->family == AF_INET)
+		return memcmp(&a->u.v4, &b->u.v4, sizeof(a->u.v4));
+	return memcmp(&a->u.v6, &b->u.v6, sizeof(a->u.v6));
+}
+
+bool local_addrs_any_in(const struct local_addrs *la, const struct vaddr *first,
+			const struct vaddr *last)
+{
+	for (size_t i = 0; la && i < la->n; i++)
+		if (la->v[i].family == first->family && addr_cmp(&la->v[i], first) >= 0 &&
+		    addr_cmp(&la->v[i], last) <= 0)
+			return true;
+	return false;
+}

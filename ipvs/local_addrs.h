@@ -26,4 +26,9 @@ void local_addrs_free(struct local_addrs *la);
 /* Whether @a is on a local interface now. */
 bool local_addrs_has(const struct local_addrs *la, const struct vaddr *a);
 
+/* Whether some address from @first to @last (same family, inclusive) is on
+ * a local interface now. */
+bool local_addrs_any_in(const struct local_addrs *la, const struct vaddr *first,
+			const struct vaddr *last);
+
 #endif
