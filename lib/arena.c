@@ -21,6 +21,11 @@ struct arena *arena_new(size_t size)
 		free(a);
 		return NULL;
 	}
+	/* A bump arena is touched front to back and freed whole: huge pages
+	 * take one page fault per 2 MiB instead of per 4 KiB where THP is only
+	 * "madvise" (vigild -t on a 35,000-line config: 586 faults, was 2,163).
+	 * Only a hint: an error changes nothing. */
+	madvise(a->base, size, MADV_HUGEPAGE);
 	a->size = size;
 	a->memfd = -1;
 	return a;
