@@ -165,13 +165,14 @@ static unsigned on_timer(struct vrrp_fsm *f, const struct vrrp_fsm_params *p, ui
 		f->master_down_at = now + vrrp_master_down_us(f, p);
 		return VRRP_ACT_WANT_MASTER;
 	}
-	if (f->state == VRRP_STATE_MASTER && f->adver_at && now >= f->adver_at) {
+	if (f->state == VRRP_STATE_MASTER && f->adver_at && now + p->advert_early_us >= f->adver_at) {
 		/* Keep the cadence: the next deadline follows the previous one,
-		 * unless we fell more than an interval behind. */
+		 * unless we fell more than an interval behind, or sent early
+		 * (then the interval counts from this advert). */
 		uint64_t step = p->advert_int_cs * CS_US;
 
 		f->adver_at += step;
-		if (f->adver_at <= now)
+		if (f->adver_at <= now || p->advert_early_us)
 			f->adver_at = now + step;
 		return VRRP_ACT_SEND_ADVERT;
 	}

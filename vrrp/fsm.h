@@ -64,6 +64,13 @@ struct vrrp_fsm_params {
 	/* keepalived's lower_prio_no_advert: a master hearing a lower one
 	 * does not answer with an advert of its own. */
 	bool lower_prio_no_advert;
+	/* A master may send its advert up to this long before it is due;
+	 * the next one is then due a whole interval after it was sent, so no
+	 * gap between two adverts exceeds Advertisement_Interval. It lets the
+	 * caller wake once for every instance whose advert falls in the same
+	 * window instead of once per instance. 0: exactly on time, keeping
+	 * the cadence. */
+	uint64_t advert_early_us;
 };
 
 enum vrrp_action {

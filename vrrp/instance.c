@@ -125,6 +125,9 @@ static void fill_params(struct vrrp_instance *inst)
 	p->hold = effective_hold(inst);
 	p->sync_member = inst->sync != NULL;
 	p->lower_prio_no_advert = c->lower_prio_no_advert;
+	/* A quarter interval: no gap between adverts exceeds the interval,
+	 * and a master never sends more than 4/3 as often. */
+	p->advert_early_us = c->advert_int_us / 4;
 }
 
 /* The addresses our adverts list: the VIPs of the instance's family
@@ -460,18 +463,41 @@ static void run_actions(struct vrrp_instance *inst, unsigned acts, enum vrrp_sta
 		vrrp_sync_want_master(inst->sync, inst);
 }
 
+/* Arm the instance's timer for the fsm's next deadline. Two shortcuts keep
+ * hundreds of instances at centisecond intervals cheap:
+ * - a backup resets its Master_Down_Timer with every advert; moving the
+ *   timer each time re-programs the kernel timer for nearly every packet
+ *   (the instance that just heard its master is usually the one whose
+ *   deadline was the earliest). Instead the timer stays where it is when
+ *   the deadline only moved later: it fires early, the fsm finds nothing
+ *   due, and it is re-armed then, exactly, for the deadline of that time.
+ * - a master's advert timer may fire up to advert_early_us early
+ *   (fill_params()), so sd-event wakes once for every advert due in that
+ *   window: instances with one interval fall into step and send together. */
 static void rearm(struct vrrp_instance *inst)
 {
 	uint64_t at = vrrp_fsm_next_deadline(&inst->fsm);
+	uint64_t accuracy = 1;
 
 	if (!inst->timer)
 		return;
 	if (!at) {
 		sd_event_source_set_enabled(inst->timer, SD_EVENT_OFF);
+		inst->timer_at = 0;
+		return;
+	}
+	if (inst->fsm.state == VRRP_STATE_MASTER && at == inst->fsm.adver_at &&
+	    inst->params.advert_early_us && at > inst->params.advert_early_us) {
+		accuracy = inst->params.advert_early_us;
+		at -= accuracy;
+	} else if (inst->fsm.state == VRRP_STATE_BACKUP && inst->timer_at &&
+		   inst->timer_at <= at) {
 		return;
 	}
 	sd_event_source_set_time(inst->timer, at);
+	sd_event_source_set_time_accuracy(inst->timer, accuracy);
 	sd_event_source_set_enabled(inst->timer, SD_EVENT_ONESHOT);
+	inst->timer_at = at;
 }
 
 static void step(struct vrrp_instance *inst, const struct vrrp_event *ev, const char *why)
@@ -495,6 +521,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		log_info("(%s) the other address owner is gone: priority 255 again", inst->conf->name);
 		inst->params.priority = effective_priority(inst);
 	}
+	inst->timer_at = 0; /* a oneshot source is off once it fired */
+	if (inst->fsm.state == VRRP_STATE_BACKUP && inst->link &&
+	    vrrp_fsm_next_deadline(&inst->fsm) <= vrrp_now_us())
+		vrrp_link_poll(inst->link); /* adverts already here count */
 	step(inst, &ev, inst->fsm.state == VRRP_STATE_BACKUP ? "master down timer expired" : NULL);
 	return 0;
 }
@@ -837,6 +867,8 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 	};
 	struct vrrp_event ev = {.type = VRRP_EV_ADVERT};
 	enum vrrp_pkt_err err;
+	enum vrrp_state prev;
+	unsigned acts;
 	char why[96], buf[VADDR_STRLEN];
 
 	if (inst->src.family && vaddr_equal(&a->ip.src, &inst->src)) {
@@ -875,9 +907,13 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 	ev.priority = a->priority;
 	ev.advert_int_cs = a->advert_int_cs;
 	ev.src = a->ip.src;
-	snprintf(why, sizeof(why), "advert from %s with priority %u",
-		 vaddr_format(&a->ip.src, buf, sizeof(buf)), a->priority);
-	step(inst, &ev, why);
+	prev = inst->fsm.state;
+	acts = vrrp_fsm_step(&inst->fsm, &inst->params, &ev, vrrp_now_us());
+	if (acts & VRRP_ACT_STATE) /* the reason is only logged then */
+		snprintf(why, sizeof(why), "advert from %s with priority %u",
+			 vaddr_format(&a->ip.src, buf, sizeof(buf)), a->priority);
+	run_actions(inst, acts, prev, (acts & VRRP_ACT_STATE) ? why : NULL);
+	rearm(inst);
 }
 
 /* --- reload and tracking ---------------------------------------------- */

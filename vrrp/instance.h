@@ -81,6 +81,7 @@ struct vrrp_instance {
 	unsigned n_adv_vips;
 
 	sd_event_source *timer;          /* the fsm's next deadline */
+	uint64_t timer_at;               /* when it is armed to fire; 0 = off */
 	sd_event_source *retry;          /* setup retry while fault_setup */
 	struct vrrp_announce announce;
 	struct vrrp_notify notify;       /* prepared for this configuration */

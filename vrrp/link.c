@@ -14,10 +14,6 @@
 #include "vrrp/socket.h"
 #include "vrrp/vrrp_internal.h"
 
-/* Big enough for any advert: IPv6 header aside, 255 IPv6 addresses (or
- * an IPv4 header with options, an AH and 255 IPv4 ones). */
-#define RX_BUF_LEN (60 + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
-
 struct vrrp_link {
 	struct vrrp_link *next;
 	struct vrrp *v;
@@ -26,6 +22,8 @@ struct vrrp_link {
 	int family;
 	int fd;
 	sd_event_source *io;
+	struct vrrp_rx_batch *rxb;
+	sd_event_source *holdoff; /* reading in rounds: the next round */
 	unsigned users;
 	int ah_fd; /* auth_type AH instances' socket (IPv4), or -1 */
 	sd_event_source *ah_io;
@@ -145,29 +143,78 @@ static void handle_packet(struct vrrp_link *l, const struct vrrp_rx *rx)
 		on_unknown_vrid(l, (uint8_t)vrid, &a.ip.src);
 }
 
+/* Read what is waiting, a bounded amount so one busy link cannot starve
+ * the timers. Returns how many packets were read. */
+static unsigned drain(struct vrrp_link *l, int fd)
+{
+	struct vrrp_rx rx[VRRP_RX_BATCH];
+	unsigned total = 0;
+
+	for (int round = 0; round < 16; round++) { /* a burst of 255 */
+		int n = vrrp_socket_recv_batch(fd, l->family, l->rxb, rx);
+
+		if (n == -EAGAIN)
+			break;
+		if (n < 0) {
+			log_warn("%s: receive failed: %s", l->ifname[0] ? l->ifname : "unicast",
+				 strerror(-n));
+			break;
+		}
+		total += (unsigned)n;
+		for (int i = 0; i < n; i++) {
+			if (l->ifindex && rx[i].ifindex && rx[i].ifindex != l->ifindex)
+				continue; /* bound to the device, but be sure */
+			handle_packet(l, &rx[i]);
+		}
+		if (n < VRRP_RX_BATCH)
+			break; /* drained: spare the call that would say so */
+	}
+	return total;
+}
+
+void vrrp_link_poll(struct vrrp_link *l)
+{
+	if (l->fd >= 0)
+		drain(l, l->fd);
+	if (l->ah_fd >= 0)
+		drain(l, l->ah_fd);
+}
+
+/* Reading in rounds. The masters of many instances send their adverts in
+ * bursts; woken for each packet, a backup spends most of its time being
+ * woken (and the sender waking it). So once a packet came, the socket is
+ * read again RX_ROUND_US later instead of on the next packet, for as long
+ * as packets keep coming; then it is watched again. An advert waits at
+ * most RX_ROUND_US (a backup whose timer is due reads first,
+ * vrrp_link_poll()), well inside the 2 ms a takeover may be late. */
+#define RX_ROUND_US 500
+
+static int on_round(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_link *l = data;
+
+	(void)usec;
+	if (drain(l, l->fd)) {
+		sd_event_source_set_time_relative(s, RX_ROUND_US);
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+		return 0;
+	}
+	sd_event_source_set_enabled(l->io, SD_EVENT_ON);
+	return 0;
+}
+
 static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *data)
 {
 	struct vrrp_link *l = data;
-	uint8_t buf[RX_BUF_LEN];
 
-	(void)s;
 	(void)revents;
-	/* Bounded, so one busy link cannot starve the timers. */
-	for (int n = 0; n < 64; n++) {
-		struct vrrp_rx rx;
-		int rc = vrrp_socket_recv(fd, l->family, buf, sizeof(buf), &rx);
-
-		if (rc == -EAGAIN)
-			break;
-		if (rc < 0) {
-			log_warn("%s: receive failed: %s", l->ifname[0] ? l->ifname : "unicast",
-				 strerror(-rc));
-			break;
-		}
-		if (l->ifindex && rx.ifindex && rx.ifindex != l->ifindex)
-			continue; /* bound to the device, but be sure */
-		handle_packet(l, &rx);
-	}
+	/* The AH socket (rare) is read on every packet. */
+	if (!drain(l, fd) || fd != l->fd || !l->holdoff)
+		return 0;
+	if (sd_event_source_set_time_relative(l->holdoff, RX_ROUND_US) < 0 ||
+	    sd_event_source_set_enabled(l->holdoff, SD_EVENT_ONESHOT) < 0)
+		return 0; /* keep reading on every packet */
+	sd_event_source_set_enabled(s, SD_EVENT_OFF);
 	return 0;
 }
 
@@ -182,6 +229,8 @@ static void ah_close(struct vrrp_link *l)
 static void link_free(struct vrrp_link *l)
 {
 	sd_event_source_disable_unref(l->io);
+	sd_event_source_disable_unref(l->holdoff);
+	vrrp_rx_batch_free(l->rxb);
 	if (l->fd >= 0)
 		close(l->fd);
 	ah_close(l);
@@ -250,10 +299,17 @@ static int link_new(struct vrrp *v, const char *ifname, int family, struct vrrp_
 			return -ENODEV;
 		}
 	}
-	rc = vrrp_socket_open(family, ifname);
+	l->rxb = vrrp_rx_batch_new();
+	rc = l->rxb ? vrrp_socket_open(family, ifname) : -ENOMEM;
 	if (rc >= 0) {
 		l->fd = rc;
 		rc = add_reader(l, l->fd, &l->io);
+	}
+	if (rc >= 0)
+		rc = sd_event_add_time(v->event, &l->holdoff, CLOCK_MONOTONIC, 0, 1, on_round, l);
+	if (rc >= 0) {
+		sd_event_source_set_enabled(l->holdoff, SD_EVENT_OFF);
+		rc = sd_event_source_set_priority(l->holdoff, SD_EVENT_PRIORITY_IMPORTANT);
 	}
 	if (rc < 0) {
 		link_free(l);

@@ -29,6 +29,12 @@ int vrrp_link_fd(const struct vrrp_link *l);
 /* The IPv4 AH socket (vrrp_socket_open_ah()), open while an attached
  * instance uses `auth_type AH`; -1 otherwise. */
 int vrrp_link_ah_fd(const struct vrrp_link *l);
+
+/* Read and dispatch the adverts already waiting on @l's socket. The link
+ * reads bursts of adverts in rounds (see link.c), so a backup whose
+ * Master_Down_Timer is due calls this first: an advert that is already
+ * here must not be ignored. */
+void vrrp_link_poll(struct vrrp_link *l);
 unsigned vrrp_link_ifindex(const struct vrrp_link *l);
 
 /* Adverts dropped before any instance could be chosen. */

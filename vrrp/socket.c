@@ -6,11 +6,16 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vrrp/ah.h"
 #include "vrrp/socket.h"
+
+/* Receive buffer of a VRRP socket (see vrrp_socket_open()). */
+#define VRRP_RCVBUF (2 * 1024 * 1024)
 
 static int set_int(int fd, int level, int name, int value)
 {
@@ -71,6 +76,13 @@ static int open_raw(int family, int proto, const char *ifname)
 		close(fd);
 		return rc;
 	}
+	/* One socket hears every instance of the interface, and masters send
+	 * their adverts in bursts (255 instances: 255 packets within a
+	 * millisecond, about 200 KB of socket memory): the default receive
+	 * buffer would drop the end of a burst, which a backup takes for a
+	 * dead master. Past rmem_max when we may (root); best effort. */
+	if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_RCVBUF) < 0)
+		set_int(fd, SOL_SOCKET, SO_RCVBUF, VRRP_RCVBUF);
 	return fd;
 }
 
@@ -233,40 +245,74 @@ static void parse_ipv4_cmsgs(struct msghdr *mh, struct vrrp_rx *rx)
 	}
 }
 
-int vrrp_socket_recv(int fd, int family, uint8_t *buf, size_t len, struct vrrp_rx *rx)
+/* Big enough for any advert: IPv6 header aside, 255 IPv6 addresses (or
+ * an IPv4 header with options, an AH and 255 IPv4 ones). */
+#define RX_BUF_LEN (60 + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 16 + VRRP_AUTH_LEN)
+
+struct vrrp_rx_batch {
+	struct mmsghdr mm[VRRP_RX_BATCH];
+	struct iovec iov[VRRP_RX_BATCH];
+	struct sockaddr_storage from[VRRP_RX_BATCH];
+	union vrrp_cmsg_buf cb[VRRP_RX_BATCH];
+	uint8_t buf[VRRP_RX_BATCH][RX_BUF_LEN];
+};
+
+struct vrrp_rx_batch *vrrp_rx_batch_new(void)
 {
-	union vrrp_cmsg_buf cb;
-	struct sockaddr_storage from;
-	struct iovec iov = {.iov_base = buf, .iov_len = len};
-	struct msghdr mh = {
-	    .msg_name = &from,
-	    .msg_namelen = sizeof(from),
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = cb.buf,
-	    .msg_controllen = sizeof(cb.buf),
-	};
-	ssize_t n;
+	return malloc(sizeof(struct vrrp_rx_batch));
+}
+
+void vrrp_rx_batch_free(struct vrrp_rx_batch *b)
+{
+	free(b);
+}
+
+static void fill_rx(int family, struct msghdr *mh, const uint8_t *buf, size_t n,
+		    struct vrrp_rx *rx)
+{
+	const struct sockaddr_storage *from = mh->msg_name;
 
 	memset(rx, 0, sizeof(*rx));
+	rx->data = buf;
+	rx->len = n;
+	if (family == AF_INET) {
+		rx->has_ip_header = true;
+		parse_ipv4_cmsgs(mh, rx);
+		return;
+	}
+	if (from->ss_family == AF_INET6) {
+		rx->ip.src.family = AF_INET6;
+		rx->ip.src.u.v6 = ((const struct sockaddr_in6 *)from)->sin6_addr;
+	}
+	parse_ipv6_cmsgs(mh, rx);
+}
+
+int vrrp_socket_recv_batch(int fd, int family, struct vrrp_rx_batch *b,
+			   struct vrrp_rx rx[VRRP_RX_BATCH])
+{
+	int n;
+
+	for (unsigned i = 0; i < VRRP_RX_BATCH; i++) {
+		b->iov[i] = (struct iovec){.iov_base = b->buf[i], .iov_len = RX_BUF_LEN};
+		b->mm[i].msg_hdr = (struct msghdr){
+		    .msg_name = &b->from[i],
+		    .msg_namelen = sizeof(b->from[i]),
+		    .msg_iov = &b->iov[i],
+		    .msg_iovlen = 1,
+		    .msg_control = b->cb[i].buf,
+		    .msg_controllen = sizeof(b->cb[i].buf),
+		};
+	}
 	do
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		n = recvmmsg(fd, b->mm, VRRP_RX_BATCH, MSG_DONTWAIT, NULL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	rx->data = buf;
-	rx->len = (size_t)n;
-	if (family == AF_INET) {
-		rx->has_ip_header = true;
-		parse_ipv4_cmsgs(&mh, rx);
-		return 0;
-	}
-	if (from.ss_family == AF_INET6) {
-		rx->ip.src.family = AF_INET6;
-		rx->ip.src.u.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
-	}
-	parse_ipv6_cmsgs(&mh, rx);
-	return 0;
+	if (n == 0)
+		return -EAGAIN;
+	for (int i = 0; i < n; i++)
+		fill_rx(family, &b->mm[i].msg_hdr, b->buf[i], b->mm[i].msg_len, &rx[i]);
+	return n;
 }
 
 int vrrp_socket_primary_addr(const char *ifname, int family, struct vaddr *out)

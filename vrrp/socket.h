@@ -60,10 +60,24 @@ struct vrrp_rx {
 	unsigned ifindex; /* arrival interface, 0 when unknown */
 };
 
-/* Receive one packet into @buf. Returns 0 and fills @rx, -EAGAIN when
- * nothing is waiting, or another negative errno. Truncated packets are
- * returned with their truncated length (the decoder rejects them). */
-int vrrp_socket_recv(int fd, int family, uint8_t *buf, size_t len, struct vrrp_rx *rx);
+/* Buffers for receiving several packets with one recvmmsg(): the backup
+ * of many instances hears bursts of adverts, one system call each would
+ * cost more than decoding them. */
+#define VRRP_RX_BATCH 16
+struct vrrp_rx_batch;
+
+/* A batch of receive buffers (about 70 KB), or NULL without memory; free
+ * with vrrp_rx_batch_free(). */
+struct vrrp_rx_batch *vrrp_rx_batch_new(void);
+void vrrp_rx_batch_free(struct vrrp_rx_batch *b);
+
+/* Receive the packets waiting on @fd, up to VRRP_RX_BATCH, into @b and
+ * describe them in @rx (whose data point into @b, valid until the next
+ * call). Returns how many (> 0), -EAGAIN when none is waiting, or another
+ * negative errno. Truncated packets are returned with their truncated
+ * length (the decoder rejects them). */
+int vrrp_socket_recv_batch(int fd, int family, struct vrrp_rx_batch *b,
+			   struct vrrp_rx rx[VRRP_RX_BATCH]);
 
 /* The address an advert from interface @ifname goes out with when no
  * source is configured: RFC 9568 §5.1.1.1 the interface's primary IPv4

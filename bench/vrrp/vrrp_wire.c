@@ -50,6 +50,7 @@ struct vrid_stat {
 	uint64_t adverts;
 	uint64_t last_ns; /* 0: none yet */
 	uint64_t max_gap_ns;
+	uint64_t max_gap_end_ns; /* when the longest gap ended (CLOCK_REALTIME) */
 	int max_prio;
 };
 
@@ -123,8 +124,10 @@ static void count(struct wire *w, const char *addr, int vrid, int prio, uint64_t
 	if (prio == 0)
 		s->prio0++;
 	v = &s->vrid[vrid];
-	if (v->last_ns && ns - v->last_ns > v->max_gap_ns)
+	if (v->last_ns && ns - v->last_ns > v->max_gap_ns) {
 		v->max_gap_ns = ns - v->last_ns;
+		v->max_gap_end_ns = ns;
+	}
 	v->last_ns = ns;
 	v->adverts++;
 	if (prio > v->max_prio)
@@ -184,15 +187,17 @@ static void summary(struct wire *w)
 
 	for (i = 0; i < w->nsrc; i++) {
 		struct source *s = &w->src[i];
-		uint64_t gap = 0;
+		uint64_t gap = 0, gap_end = 0;
 		int vrids = 0, over = 0;
 
 		for (v = 0; v < 256; v++) {
 			if (!s->vrid[v].adverts)
 				continue;
 			vrids++;
-			if (s->vrid[v].max_gap_ns > gap)
+			if (s->vrid[v].max_gap_ns > gap) {
 				gap = s->vrid[v].max_gap_ns;
+				gap_end = s->vrid[v].max_gap_end_ns;
+			}
 			if (w->down_ns && s->vrid[v].max_gap_ns > w->down_ns)
 				over++;
 		}
@@ -200,9 +205,10 @@ static void summary(struct wire *w)
 
 		fprintf(w->out,
 			"source %s adverts %llu prio0 %llu vrids %d max_gap_ms %.3f "
-			"gaps_over_down %d per_s %.0f\n",
+			"gaps_over_down %d per_s %.0f max_gap_end_s %.3f\n",
 			s->addr, (unsigned long long)s->adverts, (unsigned long long)s->prio0,
-			vrids, gap / 1e6, over, span > 0 ? (s->adverts - 1) / span : 0.0);
+			vrids, gap / 1e6, over, span > 0 ? (s->adverts - 1) / span : 0.0,
+			gap_end / 1e9);
 	}
 	for (i = 0; i < w->nsrc; i++)
 		for (v = 0; v < 256; v++)

@@ -236,6 +236,31 @@ static void test_advert_cadence(void **state)
 	assert_int_equal(f.adver_at, T0 + 65000);
 }
 
+static void test_advert_early(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_params p = params(3, 255, 1); /* 10 ms */
+
+	p.advert_early_us = 2500;
+	vrrp_fsm_init(&f);
+	vrrp_fsm_step(&f, &p, &ev_start, T0);
+	/* too early: nothing to do */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_timer, T0 + 7000), 0);
+	assert_int_equal(f.adver_at, T0 + 10000);
+	/* within the window: send now, the next one a whole interval later */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_timer, T0 + 8000), VRRP_ACT_SEND_ADVERT);
+	assert_int_equal(f.adver_at, T0 + 18000);
+	/* late: the next one still counts from this advert */
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_timer, T0 + 19000), VRRP_ACT_SEND_ADVERT);
+	assert_int_equal(f.adver_at, T0 + 29000);
+	/* a backup's Master_Down_Timer takes no slack */
+	p.priority = 100;
+	vrrp_fsm_init(&f);
+	vrrp_fsm_step(&f, &p, &ev_start, T0);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &ev_timer, f.master_down_at - 1), 0);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+}
+
 static void test_shutdown_and_fault(void **state)
 {
 	struct vrrp_fsm f;
@@ -365,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_master_equal_priority_tiebreak),
 		cmocka_unit_test(test_master_answers_priority_zero),
 		cmocka_unit_test(test_advert_cadence),
+		cmocka_unit_test(test_advert_early),
 		cmocka_unit_test(test_shutdown_and_fault),
 		cmocka_unit_test(test_priority_change),
 		cmocka_unit_test(test_hold_keeps_init),
