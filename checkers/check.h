@@ -28,6 +28,7 @@
 
 #include <systemd/sd-event.h>
 
+#include "checkers/checkers.h"
 #include "checkers/verdict.h"
 #include "parser/config.h"
 
@@ -161,10 +162,6 @@ int check_socket_error(int fd);
 /* The TLS client context for SSL_GET (SSL_CTX *), created on first use
  * from the config's SSL block. NULL on failure (reason logged). */
 void *checkers_tls_ctx(struct checkers *c);
-
-/* The engine's script runner (struct script_runner *), created on first
- * use. NULL on failure (reason logged). */
-struct script_runner *checkers_script_runner(struct checkers *c);
 
 /* Log a probe failure, rate-limited across the engine. */
 void checkers_log_failure(struct checkers *c, const char *fmt, ...)

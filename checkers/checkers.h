@@ -19,6 +19,7 @@
 #include "parser/config.h"
 
 struct checkers;
+struct script_runner;
 
 struct checkers_ops {
 	/* The verdict on @rs of @vs changed: up/down, or its effective weight
@@ -53,6 +54,14 @@ unsigned checkers_rs_sharing(const struct checkers *c, const struct lvs_virtual_
 
 /* Distinct checks (probes scheduled) and real servers checked. */
 void checkers_counts(const struct checkers *c, size_t *n_checks, size_t *n_real_servers);
+
+/* The engine's script runner, created on first use; the checker child
+ * runs its quorum scripts on it too. NULL on failure (reason logged). */
+struct script_runner *checkers_script_runner(struct checkers *c);
+
+/* keepalived's omega, at a clean shutdown: run notify_down of every real
+ * server that is up in a virtual server with omega. */
+void checkers_omega(struct checkers *c);
 
 /* Stop every probe and free. NULL is fine. */
 void checkers_free(struct checkers *c);

@@ -181,6 +181,13 @@ void entry_notify(struct checkers *c, const struct rs_entry *e, bool up)
 		      entry_label(e, label, sizeof(label)));
 }
 
+void checkers_omega(struct checkers *c)
+{
+	for (size_t i = 0; c && i < c->n_entries; i++)
+		if (c->entries[i].vs->omega && c->entries[i].up)
+			entry_notify(c, &c->entries[i], false);
+}
+
 static void entry_update(struct checkers *c, struct rs_entry *e)
 {
 	char label[160];

@@ -24,7 +24,7 @@ static void prep_refuse(struct rs_notify_prep *prep, const char *label, const ch
 	if (prep->logged >= NOTIFY_REFUSALS_LOGGED)
 		return;
 	prep->logged++;
-	log_err("real server %s: %s: %s; not run", label, which, why);
+	log_err("%s: %s: %s; not run", label, which, why);
 }
 
 /* Remember @program/@user/@group's verdict for the next real server. */
@@ -77,7 +77,7 @@ static void prepare_one(struct rs_notify_cmd *out, const struct lvs_script *s,
 		if (!allowed)
 			prep_refuse(prep, label, which, why);
 		else if (sec == SCRIPT_INSECURE)
-			log_warn("real server %s: %s: %s", label, which, why);
+			log_warn("%s: %s: %s", label, which, why);
 		prep_remember(prep, out->argv[0], user, group, &out->id, allowed);
 	}
 	if (!allowed) {
@@ -95,13 +95,33 @@ struct rs_notify *rs_notify_new(const struct lvs_real_server *rs, const struct g
 		return NULL;
 	n = calloc(1, sizeof(*n));
 	if (!n) {
-		log_err("real server %s: out of memory: its notify scripts will not run", label);
+		log_err("%s: out of memory: its notify scripts will not run", label);
 		return NULL;
 	}
 	if (rs->notify_up)
 		prepare_one(&n->up, rs->notify_up, g, prep, label, "notify_up");
 	if (rs->notify_down)
 		prepare_one(&n->down, rs->notify_down, g, prep, label, "notify_down");
+	return n;
+}
+
+struct rs_notify *vs_quorum_notify_new(const struct lvs_virtual_server *vs,
+					const struct global_conf *g, struct rs_notify_prep *prep,
+					const char *label)
+{
+	struct rs_notify *n;
+
+	if (!vs->quorum_up && !vs->quorum_down)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		log_err("%s: out of memory: its quorum scripts will not run", label);
+		return NULL;
+	}
+	if (vs->quorum_up)
+		prepare_one(&n->up, vs->quorum_up, g, prep, label, "quorum_up");
+	if (vs->quorum_down)
+		prepare_one(&n->down, vs->quorum_down, g, prep, label, "quorum_down");
 	return n;
 }
 
@@ -140,6 +160,5 @@ void rs_notify_run(struct script_runner *runner, const struct rs_notify *n, bool
 		return;
 	r = script_run(runner, &cmd, NULL, NULL, NULL, NULL, NULL);
 	if (r < 0)
-		log_err("real server %s: cannot start %s %s: %s", label,
-			up ? "notify_up" : "notify_down", c->argv[0], strerror(-r));
+		log_err("%s: cannot start %s: %s", label, c->argv[0], strerror(-r));
 }

@@ -50,6 +50,13 @@ struct rs_notify_prep {
 struct rs_notify *rs_notify_new(const struct lvs_real_server *rs, const struct global_conf *g,
 				struct rs_notify_prep *prep, const char *label);
 
+/* A virtual server's quorum_up (run as "up") and quorum_down ("down"),
+ * prepared the same way; NULL when it has neither. keepalived runs them
+ * when the virtual server gains or loses its quorum. */
+struct rs_notify *vs_quorum_notify_new(const struct lvs_virtual_server *vs,
+				       const struct global_conf *g, struct rs_notify_prep *prep,
+				       const char *label);
+
 /* Log the refusals not logged one by one; free the memory of @prep. */
 void rs_notify_prep_end(struct rs_notify_prep *prep);
 
@@ -57,7 +64,8 @@ void rs_notify_prep_end(struct rs_notify_prep *prep);
 void rs_notify_free(struct rs_notify *n);
 
 /* Start notify_up (@up) or notify_down of @n, if it has one, on @runner
- * (NULL: nothing runs). @label names the real server in messages. */
+ * (NULL: nothing runs). @label names the real (or virtual) server in
+ * messages. */
 void rs_notify_run(struct script_runner *runner, const struct rs_notify *n, bool up,
 		   const char *label);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "checkers/checkers.h"
+#include "checkers/notify.h"
 #include "daemon/child.h"
 #include "ipvs/controller.h"
 #include "ipvs/desired.h"
@@ -45,6 +46,7 @@ struct vs_quorum {
 	/* ha_suspend: while the VS address is not local, its real servers'
 	 * verdicts stay as they were (one per real server, in config order). */
 	struct ipvs_rs_status *frozen; /* NULL: not suspended */
+	struct rs_notify *scripts;     /* quorum_up/quorum_down; NULL: none */
 };
 
 struct check_state {
@@ -125,8 +127,10 @@ static bool quorum_up(const struct lvs_virtual_server *vs, void *data)
 
 static void quorum_free(struct vs_quorum *q, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(q[i].frozen);
+		rs_notify_free(q[i].scripts);
+	}
 	free(q);
 }
 
@@ -137,6 +141,8 @@ static int quorum_rebuild(struct check_state *st)
 	const struct lvs_conf *l = &st->cfg->lvs;
 	struct vs_quorum *q = calloc(l->n_virtual_servers ? l->n_virtual_servers : 1, sizeof(*q));
 	struct ipvs_desired_source src = { .rs_status = rs_status, .data = st };
+	struct rs_notify_prep prep = { 0 };
+	char label[112];
 	size_t n = 0;
 
 	if (!q)
@@ -154,7 +160,10 @@ static int quorum_rebuild(struct check_state *st)
 		/* a new virtual server starts from its current weight, no hysteresis */
 		q[n].up = old ? old->up
 			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
+		snprintf(label, sizeof(label), "virtual server %s", q[n].key);
+		q[n].scripts = vs_quorum_notify_new(vs, &st->cfg->global, &prep, label);
 	}
+	rs_notify_prep_end(&prep);
 	quorum_free(st->quorum, st->nquorum);
 	if (n)
 		qsort(q, n, sizeof(*q), quorum_by_ptr);
@@ -236,13 +245,20 @@ static void quorum_update(struct check_state *st)
 		uint64_t w = ipvs_desired_weight_up(q->vs, &src);
 		bool up = ipvs_quorum_next(q->vs, w, q->up);
 
-		if (up != q->up)
+		if (up != q->up) {
+			char label[112];
+
 			log_warn("virtual server %s: quorum %s (live weight %llu, quorum %u, "
 				 "hysteresis %u)%s",
 				 q->key, up ? "regained" : "lost", (unsigned long long)w,
 				 q->vs->quorum, q->vs->hysteresis,
 				 q->vs->sorry_server ? (up ? "; sorry server out" : "; sorry server in")
 						     : "");
+			snprintf(label, sizeof(label), "virtual server %s", q->key);
+			if (q->scripts && st->checkers)
+				rs_notify_run(checkers_script_runner(st->checkers), q->scripts, up,
+					      label);
+		}
 		q->up = up;
 	}
 }
@@ -501,6 +517,33 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 	return rc;
 }
 
+/* keepalived's omega: a clean shutdown takes the real servers down, so the
+ * notify_down of those that were up and the quorum_down of virtual servers
+ * that had quorum run (and get a second to finish). */
+static void omega_notify(struct check_state *st)
+{
+	struct script_runner *runner;
+	bool any = false;
+	char label[112];
+
+	for (size_t i = 0; i < st->nquorum; i++)
+		any |= st->quorum[i].vs->omega;
+	if (!any || !st->checkers)
+		return;
+	checkers_omega(st->checkers);
+	runner = checkers_script_runner(st->checkers);
+	for (size_t i = 0; i < st->nquorum; i++) {
+		struct vs_quorum *q = &st->quorum[i];
+
+		if (!q->vs->omega || !q->up || !q->scripts)
+			continue;
+		snprintf(label, sizeof(label), "virtual server %s", q->key);
+		rs_notify_run(runner, q->scripts, false, label);
+	}
+	if (runner && script_runner_wait(runner, 1000000))
+		log_warn("omega: notify scripts still running 1 s after stopping: killing them");
+}
+
 static void child_check_stop(struct child *c)
 {
 	struct check_state *st = c->priv;
@@ -508,6 +551,8 @@ static void child_check_stop(struct child *c)
 
 	if (!st)
 		return;
+	if (c->shutdown)
+		omega_notify(st);
 	if (st->ctl && c->shutdown) {
 		if (st->cfg && st->cfg->global.lvs_flush_on_stop == GLOBAL_LVS_STOP_FLUSH) {
 			int rc = ipvs_ctl_flush(st->ctl);

@@ -1,4 +1,5 @@
-/* notify_up / notify_down preparation (checkers/notify.c): the command
+/* notify_up / notify_down (and a virtual server's quorum_up /
+ * quorum_down) preparation (checkers/notify.c): the command
  * line split as keepalived splits it, nothing kept for real servers
  * without scripts, scripts that may not run refused once, and one
  * identity/security verdict shared by real servers running one program.
@@ -36,6 +37,16 @@ static const char conf[] = "virtual_server 10.0.0.1 80 {\n"
 			   "    TCP_CHECK {\n }\n"
 			   "  }\n"
 			   "}\n";
+
+static const char quorum_conf[] = "virtual_server 10.0.0.1 80 {\n"
+				  "  protocol TCP\n"
+				  "  quorum_up \"/bin/sh -c 'echo up'\"\n"
+				  "  real_server 10.0.1.1 80 {\n TCP_CHECK {\n }\n }\n"
+				  "}\n"
+				  "virtual_server 10.0.0.2 80 {\n"
+				  "  protocol TCP\n"
+				  "  real_server 10.0.1.1 80 {\n TCP_CHECK {\n }\n }\n"
+				  "}\n";
 
 static const struct lvs_real_server *nth_rs(const struct vigil_config *cfg, unsigned i)
 {
@@ -100,10 +111,40 @@ static void test_prepare(void **state)
 	arena_free(arena);
 }
 
+/* quorum_up / quorum_down: prepared like notify_up / notify_down, "up"
+ * being quorum_up; nothing kept for a virtual server without them. */
+static void test_quorum(void **state)
+{
+	struct arena *arena = arena_new(1 << 22);
+	struct diag_list dl = {0};
+	const struct vigil_config *cfg;
+	struct rs_notify_prep prep = {0};
+	struct rs_notify *n;
+
+	(void)state;
+	if (config_load_string("t.conf", quorum_conf, NULL, arena, &dl, &cfg) != 0) {
+		diag_print(&dl, stderr);
+		fail_msg("config did not load");
+	}
+	n = vs_quorum_notify_new(cfg->lvs.virtual_servers, &cfg->global, &prep, "vs1");
+	assert_non_null(n);
+	assert_non_null(n->up.argv);
+	assert_string_equal(n->up.argv[0], "/bin/sh");
+	assert_string_equal(n->up.argv[2], "echo up");
+	assert_null(n->down.argv);
+	rs_notify_free(n);
+	assert_null(vs_quorum_notify_new(cfg->lvs.virtual_servers->next, &cfg->global, &prep,
+					 "vs2"));
+	rs_notify_prep_end(&prep);
+	diag_list_free(&dl);
+	arena_free(arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_prepare),
+	    cmocka_unit_test(test_quorum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
