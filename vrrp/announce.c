@@ -13,6 +13,7 @@
 #include "vrrp/garp.h"
 #include "vrrp/instance.h"
 #include "vrrp/ndisc.h"
+#include "vrrp/plan.h"
 #include "vrrp/vrrp_internal.h"
 
 /* RFC 4861 §4.4: set the Router flag when we forward IPv6 on @ifname. */
@@ -136,6 +137,24 @@ static void run_burst(struct vrrp_instance *inst, unsigned rounds, uint64_t now)
 	an->round_at = 0;
 }
 
+/* Send the added VIPs whose second burst is due, keep the others. */
+static void send_added_due(struct vrrp_instance *inst, uint64_t now)
+{
+	struct vrrp_announce *an = &inst->announce;
+	unsigned kept = 0;
+
+	an->added_at = 0;
+	for (unsigned i = 0; i < an->n_added; i++) {
+		if (an->added[i].at <= now) {
+			send_addr(inst, an->added[i].a);
+			continue;
+		}
+		an->added[kept++] = an->added[i];
+		an->added_at = earliest(an->added_at, an->added[i].at);
+	}
+	an->n_added = kept;
+}
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 {
 	struct vrrp_instance *inst = data;
@@ -151,12 +170,8 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		an->delayed_at = 0;
 		run_burst(inst, g->master_repeat, now);
 	}
-	if (an->added_at && now >= an->added_at) {
-		for (unsigned i = 0; i < an->n_added; i++)
-			send_addr(inst, an->added[i]);
-		an->n_added = 0;
-		an->added_at = 0;
-	}
+	if (an->added_at && now >= an->added_at)
+		send_added_due(inst, now);
 	if (an->lower_at && now >= an->lower_at) {
 		an->lower_at = 0;
 		run_burst(inst, g->lower_prio_repeat, now);
@@ -227,26 +242,50 @@ void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf 
 		return;
 	if (an->n_added == an->cap_added) {
 		unsigned cap = an->cap_added ? an->cap_added * 2 : 8;
-		const struct vrrp_addr_conf **v = realloc(an->added, cap * sizeof(*v));
+		struct vrrp_announce_added *v = realloc(an->added, cap * sizeof(*v));
 
 		if (!v)
 			return; /* the first burst went out; the second is lost */
 		an->added = v;
 		an->cap_added = cap;
 	}
-	an->added[an->n_added++] = a;
+	an->added[an->n_added].a = a;
+	an->added[an->n_added].at = vrrp_now_us() + delay;
+	an->added_at = earliest(an->added_at, an->added[an->n_added].at);
+	an->n_added++;
 	if (ensure_timer(inst) < 0)
 		return;
-	an->added_at = vrrp_now_us() + delay;
 	rearm(an);
 }
 
-void vrrp_announce_forget_added(struct vrrp_instance *inst)
+static const struct vrrp_addr_conf *find_same(const struct vrrp_addr_list *l,
+					      const struct vrrp_addr_conf *a)
+{
+	for (const struct vrrp_addr_conf *b = l->first; b; b = b->next)
+		if (vrrp_addr_same(a, b))
+			return b;
+	return NULL;
+}
+
+void vrrp_announce_rebase_added(struct vrrp_instance *inst, const struct vrrp_instance_conf *next)
 {
 	struct vrrp_announce *an = &inst->announce;
+	unsigned kept = 0;
 
-	an->n_added = 0;
 	an->added_at = 0;
+	for (unsigned i = 0; i < an->n_added; i++) {
+		const struct vrrp_addr_conf *b = find_same(&next->vips, an->added[i].a);
+
+		if (!b)
+			b = find_same(&next->evips, an->added[i].a);
+		if (!b)
+			continue; /* the new configuration dropped it */
+		an->added[kept].a = b;
+		an->added[kept].at = an->added[i].at;
+		an->added_at = earliest(an->added_at, an->added[kept].at);
+		kept++;
+	}
+	an->n_added = kept;
 	rearm(an);
 }
 

@@ -16,6 +16,12 @@
 #include "parser/conf_addr.h"
 
 struct vrrp_instance;
+struct vrrp_instance_conf;
+
+struct vrrp_announce_added {
+	const struct vrrp_addr_conf *a;
+	uint64_t at;
+};
 
 struct vrrp_announce {
 	sd_event_source *timer;
@@ -23,12 +29,13 @@ struct vrrp_announce {
 	uint64_t round_at;    /* its next round; 0 = none */
 	uint64_t delayed_at;  /* the garp_master_delay burst; 0 = none */
 	uint64_t refresh_at;  /* the next refresh burst; 0 = none */
-	/* VIPs a reload added while master, announced again at added_at
-	 * (garp_master_delay after the reload); of the running
-	 * configuration, forgotten when another one comes. */
-	const struct vrrp_addr_conf **added;
+	/* VIPs reloads added while master, each announced again at its own
+	 * time (garp_master_delay after the reload that added it); they
+	 * point into the running configuration, and a newer one takes over
+	 * those it still has (vrrp_announce_rebase_added()). */
+	struct vrrp_announce_added *added;
 	unsigned n_added, cap_added;
-	uint64_t added_at;    /* 0 = none */
+	uint64_t added_at;    /* the earliest of them; 0 = none */
 	uint64_t lower_at;    /* the garp_lower_prio_delay burst; 0 = none */
 	uint64_t sent;        /* GARPs and NAs sent */
 	uint64_t errors;
@@ -51,8 +58,12 @@ void vrrp_announce_lower_prio(struct vrrp_instance *inst);
  * GARPs"). @a belongs to the instance's configuration. */
 void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
 
-/* A new configuration replaces the one the added addresses belong to. */
-void vrrp_announce_forget_added(struct vrrp_instance *inst);
+/* The configuration @next replaces the one the added addresses belong
+ * to: those it still has (in its VIPs or excluded VIPs) keep their second
+ * burst, now pointing into @next; the others are forgotten. So two
+ * reloads in quick succession lose neither reload's second burst. */
+void vrrp_announce_rebase_added(struct vrrp_instance *inst,
+				const struct vrrp_instance_conf *next);
 
 /* Release the timer (the instance is freed). */
 void vrrp_announce_free(struct vrrp_announce *an);

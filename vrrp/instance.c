@@ -960,7 +960,7 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 	const struct vrrp_instance_conf *old = inst->conf;
 	struct vrrp_fsm_params before = inst->params;
 
-	vrrp_announce_forget_added(inst); /* they point into @old */
+	vrrp_announce_rebase_added(inst, next); /* they point into @old */
 	if (inst->vips_installed) {
 		const struct vrrp_route_set from = {.routes = &old->routes, .rules = &old->rules};
 		const struct vrrp_route_set to = {.routes = &next->routes, .rules = &next->rules};

@@ -2,11 +2,13 @@
 # A reload that adds a VIP to a master announces it with a fresh burst:
 # garp_master_repeat gratuitous ARPs at once and the same again
 # garp_master_delay later (keepalived 2.3.2); the VIP it already had is not
-# announced again.
+# announced again. Two reloads 0.3 s apart, each adding a VIP: each VIP
+# gets both of its bursts (the second reload does not cancel the first
+# one's delayed burst).
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
-A=10.99.0.100 B=10.99.0.101
+A=10.99.0.100 B=10.99.0.101 C=10.99.0.102 D=10.99.0.103
 write_conf() { # FILE VIP...
 	f=$1; shift
 	{
@@ -33,6 +35,18 @@ kill -HUP "$(node_pid 1)"
 check "the reload added the VIP" wait_until 3 holds 1 $B
 sleep 2.5
 t_end=$(now_ms)
+
+write_conf "$T/n1.conf" $A $B $C
+t_r2=$(now_ms)
+kill -HUP "$(node_pid 1)"
+check "the second reload added $C" wait_until 3 holds 1 $C
+sleep 0.3
+write_conf "$T/n1.conf" $A $B $C $D
+t_r3=$(now_ms)
+kill -HUP "$(node_pid 1)"
+check "the third reload, 0.3 s later, added $D" wait_until 3 holds 1 $D
+sleep 2.5
+t_end3=$(now_ms)
 stop_node 1
 capture_stop
 
@@ -46,4 +60,19 @@ n=$(garps_between "$((t1 + 900))" "$t_end" $B)
 check "wire: 3 more garp_master_delay (1 s) after the first ($n)" [ "$n" -eq 3 ]
 n=$(garps_between "$t_r" "$t_end" $A)
 check "wire: none for the VIP the reload kept ($n)" [ "$n" -eq 0 ]
+
+# Two reloads in quick succession.
+for v in $C $D; do
+	[ $v = $C ] && t=$t_r2 || t=$t_r3
+	t1=$(first_after "$t" "$(garp_for $v "$(node_mac 1)")")
+	t1=$(echo "$t1" | awk '{ printf "%.0f", int($1 * 1000) }')
+	n=$(garps_between "$t1" "$((t1 + 500))" $v)
+	check "wire: 3 gratuitous ARPs for $v at once ($n)" [ "$n" -eq 3 ]
+	n=$(garps_between "$((t1 + 900))" "$((t1 + 1500))" $v)
+	check "wire: 3 more for $v 1 s later ($n)" [ "$n" -eq 3 ]
+	n=$(garps_between "$t_r2" "$t_end3" $v)
+	check "wire: 6 in all for $v ($n)" [ "$n" -eq 6 ]
+done
+n=$(garps_between "$t_r2" "$t_end3" $B)
+check "wire: none for $B, which both reloads kept ($n)" [ "$n" -eq 0 ]
 done_testing
