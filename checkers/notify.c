@@ -86,43 +86,44 @@ static void prepare_one(struct rs_notify_cmd *out, const struct lvs_script *s,
 	}
 }
 
-struct rs_notify *rs_notify_new(const struct lvs_real_server *rs, const struct global_conf *g,
-				struct rs_notify_prep *prep, const char *label)
+/* The pair @up / @down (either may be NULL), named @names[0] / @names[1]
+ * in messages; NULL when both are. */
+static struct rs_notify *notify_pair_new(const struct lvs_script *up, const struct lvs_script *down,
+					 const char *const names[2], const struct global_conf *g,
+					 struct rs_notify_prep *prep, const char *label)
 {
 	struct rs_notify *n;
 
-	if (!rs->notify_up && !rs->notify_down)
+	if (!up && !down)
 		return NULL;
 	n = calloc(1, sizeof(*n));
 	if (!n) {
-		log_err("%s: out of memory: its notify scripts will not run", label);
+		log_err("%s: out of memory: its %s/%s scripts will not run", label, names[0],
+			names[1]);
 		return NULL;
 	}
-	if (rs->notify_up)
-		prepare_one(&n->up, rs->notify_up, g, prep, label, "notify_up");
-	if (rs->notify_down)
-		prepare_one(&n->down, rs->notify_down, g, prep, label, "notify_down");
+	if (up)
+		prepare_one(&n->up, up, g, prep, label, names[0]);
+	if (down)
+		prepare_one(&n->down, down, g, prep, label, names[1]);
 	return n;
 }
 
-struct rs_notify *vs_quorum_notify_new(const struct lvs_virtual_server *vs,
-					const struct global_conf *g, struct rs_notify_prep *prep,
-					const char *label)
+struct rs_notify *rs_notify_new(const struct lvs_real_server *rs, const struct global_conf *g,
+				struct rs_notify_prep *prep, const char *label)
 {
-	struct rs_notify *n;
+	static const char *const names[2] = { "notify_up", "notify_down" };
 
-	if (!vs->quorum_up && !vs->quorum_down)
-		return NULL;
-	n = calloc(1, sizeof(*n));
-	if (!n) {
-		log_err("%s: out of memory: its quorum scripts will not run", label);
-		return NULL;
-	}
-	if (vs->quorum_up)
-		prepare_one(&n->up, vs->quorum_up, g, prep, label, "quorum_up");
-	if (vs->quorum_down)
-		prepare_one(&n->down, vs->quorum_down, g, prep, label, "quorum_down");
-	return n;
+	return notify_pair_new(rs->notify_up, rs->notify_down, names, g, prep, label);
+}
+
+struct rs_notify *vs_quorum_notify_new(const struct lvs_virtual_server *vs,
+				       const struct global_conf *g, struct rs_notify_prep *prep,
+				       const char *label)
+{
+	static const char *const names[2] = { "quorum_up", "quorum_down" };
+
+	return notify_pair_new(vs->quorum_up, vs->quorum_down, names, g, prep, label);
 }
 
 void rs_notify_prep_end(struct rs_notify_prep *prep)

@@ -57,19 +57,27 @@ static const struct lvs_real_server *nth_rs(const struct vigil_config *cfg, unsi
 	return rs;
 }
 
+static const struct vigil_config *load(const char *text, struct arena *arena,
+				       struct diag_list *dl)
+{
+	const struct vigil_config *cfg = NULL;
+
+	if (config_load_string("t.conf", text, NULL, arena, dl, &cfg) != 0) {
+		diag_print(dl, stderr);
+		fail_msg("config did not load");
+	}
+	return cfg;
+}
+
 static void test_prepare(void **state)
 {
 	struct arena *arena = arena_new(1 << 22);
 	struct diag_list dl = {0};
-	const struct vigil_config *cfg;
+	const struct vigil_config *cfg = load(conf, arena, &dl);
 	struct rs_notify_prep prep = {0};
 	struct rs_notify *n;
 
 	(void)state;
-	if (config_load_string("t.conf", conf, NULL, arena, &dl, &cfg) != 0) {
-		diag_print(&dl, stderr);
-		fail_msg("config did not load");
-	}
 
 	/* Quoted words keep their spaces; nothing is added to the argv. */
 	n = rs_notify_new(nth_rs(cfg, 0), &cfg->global, &prep, "rs1");
@@ -117,15 +125,11 @@ static void test_quorum(void **state)
 {
 	struct arena *arena = arena_new(1 << 22);
 	struct diag_list dl = {0};
-	const struct vigil_config *cfg;
+	const struct vigil_config *cfg = load(quorum_conf, arena, &dl);
 	struct rs_notify_prep prep = {0};
 	struct rs_notify *n;
 
 	(void)state;
-	if (config_load_string("t.conf", quorum_conf, NULL, arena, &dl, &cfg) != 0) {
-		diag_print(&dl, stderr);
-		fail_msg("config did not load");
-	}
 	n = vs_quorum_notify_new(cfg->lvs.virtual_servers, &cfg->global, &prep, "vs1");
 	assert_non_null(n);
 	assert_non_null(n->up.argv);
