@@ -201,6 +201,19 @@ static unsigned on_fault(struct vrrp_fsm *f)
 	return acts | set_state(f, VRRP_STATE_FAULT);
 }
 
+/* keepalived 2.2.7 when the kernel reports a master's VIP removed: it
+ * leaves MASTER with a priority-0 advert and all its VIPs, then takes
+ * over again after its Skew_Time, as a backup hearing priority 0 would,
+ * so every VIP comes back and is announced (before any backup's own
+ * Skew_Time, which is longer at a lower priority). */
+static unsigned on_vip_lost(struct vrrp_fsm *f, const struct vrrp_fsm_params *p, uint64_t now)
+{
+	unsigned acts = become_backup(f, p, now, p->advert_int_cs);
+
+	f->master_down_at = now + vrrp_skew_us(f, p);
+	return acts | VRRP_ACT_SEND_PRIO0;
+}
+
 /* Each (state, event) pair is decided in exactly one place below. */
 unsigned vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_fsm_params *p,
 		       const struct vrrp_event *ev, uint64_t now)
@@ -240,6 +253,8 @@ unsigned vrrp_fsm_step(struct vrrp_fsm *f, const struct vrrp_fsm_params *p,
 		return f->state == VRRP_STATE_BACKUP ? become_master(f, p, now) : 0;
 	case VRRP_EV_SYNC_BACKUP:
 		return f->state == VRRP_STATE_MASTER ? become_backup(f, p, now, p->advert_int_cs) : 0;
+	case VRRP_EV_VIP_LOST:
+		return f->state == VRRP_STATE_MASTER ? on_vip_lost(f, p, now) : 0;
 	}
 	return 0;
 }

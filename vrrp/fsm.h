@@ -34,6 +34,7 @@ enum vrrp_event_type {
 	VRRP_EV_PRIORITY,    /* params.priority changed (tracking weights, reload) */
 	VRRP_EV_SYNC_MASTER, /* the sync group moves every member to MASTER */
 	VRRP_EV_SYNC_BACKUP, /* a sync group member left MASTER: follow it */
+	VRRP_EV_VIP_LOST,    /* a master's VIP was deleted behind its back */
 };
 
 struct vrrp_event {

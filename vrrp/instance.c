@@ -178,6 +178,7 @@ void vrrp_instance_free(struct vrrp_instance *inst)
 	vrrp_link_detach(inst->v, inst);
 	vrrp_vmac_forget(&inst->v->vmac_sys, &inst->vmac);
 	vrrp_announce_free(&inst->announce);
+	vrrp_vipwatch_free(&inst->vipwatch);
 	sd_event_source_disable_unref(inst->timer);
 	sd_event_source_disable_unref(inst->retry);
 	vrrp_notify_clear(&inst->notify);
@@ -415,6 +416,7 @@ static void vips_set(struct vrrp_instance *inst, bool add)
 	if (add)
 		vroutes_set(inst, inst->conf, true);
 	inst->vips_installed = add;
+	vrrp_vipwatch_clear(&inst->vipwatch);
 }
 
 /* --- the fsm on the event loop ---------------------------------------- */
@@ -705,6 +707,38 @@ static bool ifindex_changed(const struct vrrp_instance *inst, const char *ifname
 	       if_nametoindex(ifname) != ifindex;
 }
 
+static unsigned vip_ifindex(void *ctx, const struct vrrp_addr_conf *a)
+{
+	const struct vrrp_instance *inst = ctx;
+	const char *dev = vrrp_instance_vip_dev(inst, a);
+
+	return dev ? vrrp_iftable_ifindex(vrrp_ifwatch_table(inst->v->ifw), dev) : 0;
+}
+
+/* A master whose VIP was deleted behind its back does what keepalived
+ * 2.2.7 does (vrrp/fsm.h VRRP_EV_VIP_LOST): priority-0 advert, all VIPs
+ * and virtual routes removed, master again after Skew_Time, everything
+ * added and announced. */
+static void vips_check(struct vrrp_instance *inst)
+{
+	const struct vrrp_addr_list *lists[] = {&inst->conf->vips, &inst->conf->evips};
+	const struct vrrp_event ev = {.type = VRRP_EV_VIP_LOST};
+	const struct vrrp_addr_conf *lost;
+	char buf[VADDR_STRLEN];
+
+	if (inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed)
+		return;
+	lost = vrrp_vipwatch_scan(&inst->vipwatch, vrrp_ifwatch_table(inst->v->ifw), lists, 2,
+				  vip_ifindex, inst);
+	if (!lost)
+		return;
+	inst->counters.vips_lost++;
+	log_warn("(%s) %s was removed from %s behind our back: setting the VIPs again",
+		 inst->conf->name, vaddr_format(&lost->addr, buf, sizeof(buf)),
+		 vrrp_instance_vip_dev(inst, lost));
+	step(inst, &ev, "a VIP was removed");
+}
+
 void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 {
 	const char *advert_if = vrrp_instance_advert_if(inst);
@@ -732,6 +766,7 @@ void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 		interface_lost(inst, inst->vmac.name);
 		return;
 	}
+	vips_check(inst);
 	if (src_still_usable(inst))
 		return;
 	inst->src.family = 0;
@@ -961,6 +996,7 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 	struct vrrp_fsm_params before = inst->params;
 
 	vrrp_announce_rebase_added(inst, next); /* they point into @old */
+	vrrp_vipwatch_clear(&inst->vipwatch);   /* so do these */
 	if (inst->vips_installed) {
 		const struct vrrp_route_set from = {.routes = &old->routes, .rules = &old->rules};
 		const struct vrrp_route_set to = {.routes = &next->routes, .rules = &next->rules};

@@ -17,6 +17,7 @@
 
 #include "parser/conf_vrrp.h"
 #include "vrrp/announce.h"
+#include "vrrp/vipwatch.h"
 #include "vrrp/fsm.h"
 #include "vrrp/notify.h"
 #include "vrrp/owner.h"
@@ -49,6 +50,7 @@ struct vrrp_counters {
 	uint64_t addr_errors;
 	uint64_t route_errors;    /* virtual_routes / virtual_rules changes that failed */
 	uint64_t block_errors;    /* no_accept: the block set refused a VIP */
+	uint64_t vips_lost;       /* a VIP deleted behind our back while master */
 };
 
 struct vrrp_instance {
@@ -67,6 +69,7 @@ struct vrrp_instance {
 	bool fault_setup;                /* no interface, socket or source address yet */
 	bool started;                    /* vrrp_instance_start() was called */
 	bool vips_installed;
+	struct vrrp_vipwatch vipwatch;   /* which of them the kernel showed */
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */
 	struct vrrp_owner_conflict owner; /* priority 255 heard from another owner */
 	struct vrrp_vmac vmac;           /* use_vmac's interface, once made */

@@ -220,6 +220,31 @@ static void test_master_answers_priority_zero(void **state)
 	assert_int_equal(f.adver_at, T0 + 21 * S);
 }
 
+/* keepalived 2.2.7 when a master's VIP is deleted behind its back: to
+ * BACKUP with a priority-0 advert, VIPs removed, master again after its
+ * own Skew_Time (then the VIPs are added and announced). */
+static void test_master_vip_lost(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_params p = params(3, 150, 100);
+	const struct vrrp_event lost = { .type = VRRP_EV_VIP_LOST };
+	unsigned acts;
+
+	become_master(&f, &p);
+	acts = vrrp_fsm_step(&f, &p, &lost, T0 + 10 * S);
+	assert_int_equal(acts, VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.master_down_at, T0 + 10 * S + 414062); /* (256-150)/256 s */
+	acts = vrrp_fsm_step(&f, &p, &ev_timer, f.master_down_at);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_true(acts & VRRP_ACT_ADD_VIPS);
+	/* nothing outside MASTER */
+	vrrp_fsm_init(&f);
+	vrrp_fsm_step(&f, &p, &ev_start, T0);
+	assert_int_equal(vrrp_fsm_step(&f, &p, &lost, T0 + S), 0);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+}
+
 static void test_advert_cadence(void **state)
 {
 	struct vrrp_fsm f;
@@ -389,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_master_yields_to_higher),
 		cmocka_unit_test(test_master_equal_priority_tiebreak),
 		cmocka_unit_test(test_master_answers_priority_zero),
+		cmocka_unit_test(test_master_vip_lost),
 		cmocka_unit_test(test_advert_cadence),
 		cmocka_unit_test(test_advert_early),
 		cmocka_unit_test(test_shutdown_and_fault),
