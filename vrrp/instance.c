@@ -459,8 +459,12 @@ static void run_actions(struct vrrp_instance *inst, unsigned acts, enum vrrp_sta
 	}
 	if (acts & VRRP_ACT_STATE)
 		report_state(inst, prev, why);
-	if (acts & VRRP_ACT_RX_LOWER)
+	if (acts & VRRP_ACT_RX_LOWER) {
 		vrrp_announce_lower_prio(inst);
+		vrrp_notify_run_rx_lower(inst->v->scripts, &inst->notify, inst->conf->name);
+		vrrp_fifos_write(&inst->v->fifos, false, inst->conf->name, "MASTER_RX_LOWER_PRI",
+				 inst->params.priority);
+	}
 	if ((acts & VRRP_ACT_WANT_MASTER) && inst->sync)
 		vrrp_sync_want_master(inst->sync, inst);
 }

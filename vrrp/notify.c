@@ -48,6 +48,8 @@ void vrrp_notify_prepare(struct vrrp_notify *n, const struct vrrp_notify_set *se
 	prepare_one(&n->stop, set->stop, name, "notify_stop", secure);
 	prepare_one(&n->deleted, set->deleted, name, "notify_deleted", secure);
 	prepare_one(&n->any, set->any, name, "notify", secure);
+	prepare_one(&n->rx_lower, set->master_rx_lower_pri, name, "notify_master_rx_lower_pri",
+		    secure);
 }
 
 void vrrp_notify_clear(struct vrrp_notify *n)
@@ -58,6 +60,7 @@ void vrrp_notify_clear(struct vrrp_notify *n)
 	script_argv_free(n->stop.argv);
 	script_argv_free(n->deleted.argv);
 	script_argv_free(n->any.argv);
+	script_argv_free(n->rx_lower.argv);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -109,4 +112,10 @@ void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool 
 	else if (strcmp(state, "DELETED") == 0)
 		start(r, &n->deleted, name, NULL);
 	run_generic(r, n, group, name, state, priority);
+}
+
+void vrrp_notify_run_rx_lower(struct script_runner *r, const struct vrrp_notify *n,
+			      const char *name)
+{
+	start(r, &n->rx_lower, name, NULL);
 }

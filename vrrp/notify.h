@@ -20,6 +20,7 @@ struct vrrp_notify_cmd {
 
 struct vrrp_notify {
 	struct vrrp_notify_cmd master, backup, fault, stop, deleted, any;
+	struct vrrp_notify_cmd rx_lower; /* notify_master_rx_lower_pri */
 };
 
 /* Prepare @set's commands for instance (or sync group) @name. A command that cannot be
@@ -41,5 +42,13 @@ void vrrp_notify_run(struct script_runner *r, const struct vrrp_notify *n, bool 
  * generic one with @state, "DELETED" with notify_deleted, else "FAULT". */
 void vrrp_notify_run_deleted(struct script_runner *r, const struct vrrp_notify *n,
 			     const char *name, const char *state, uint8_t priority);
+
+/* A master heard a lower priority (keepalived's send_event_notify()):
+ * notify_master_rx_lower_pri with its configured arguments only; no
+ * generic notify. (keepalived also writes the FIFO line
+ * `INSTANCE "NAME" MASTER_RX_LOWER_PRI PRIORITY`, with or without a
+ * script: the caller does.) */
+void vrrp_notify_run_rx_lower(struct script_runner *r, const struct vrrp_notify *n,
+			      const char *name);
 
 #endif

@@ -4,13 +4,19 @@
 # with its own at once and announces its VIPs again: a burst of "repeat"
 # GARPs now and another "delay" later. Counted on the wire, for vigild and
 # for keepalived 2.2.7 in the same role with the same configuration.
+# The master also runs notify_master_rx_lower_pri (its own arguments, no
+# others) and writes `INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150` on its
+# vrrp_notify_fifo, once per lower advert: the same for both daemons.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
 VIP=10.99.0.100
-write_conf() { # FILE PRIORITY STATE [INSTANCE LINES]
+printf '#!/bin/sh\nf=$1; shift\necho "$*" >>"$f"\n' >"$T/notify.sh"
+chmod 755 "$T/notify.sh"
+write_conf() { # FILE PRIORITY STATE [INSTANCE LINES [GLOBAL LINES]]
 	cat >"$1" <<CONF
 global_defs {
+	${5:-}
 	vrrp_garp_master_delay 0
 	vrrp_garp_master_repeat 1
 	vrrp_garp_lower_prio_repeat 3
@@ -43,9 +49,15 @@ scenario() {
 	daemon=$1 tag=$2 imm=$3 del=$4 k=$((k + 1))
 	PCAP=$T/wire$k.pcap
 	capture_start
-	write_conf "$T/n1.conf" 150 BACKUP "${5:-}"
+	write_conf "$T/n1.conf" 150 BACKUP "${5:-}
+	notify_master_rx_lower_pri \"$T/notify.sh $T/rx.$k lower-script 'two words'\"" \
+		"vrrp_notify_fifo $T/fifo.$k"
 	write_conf "$T/n2.conf" 100 MASTER
 	if [ "$daemon" = vigild ]; then start_vigild 1 "$T/n1.conf"; else start_keepalived 1 "$T/n1.conf"; fi
+	wait_until 2 test -p "$T/fifo.$k"
+	# Read-write, so no writer is no end of file.
+	cat <>"$T/fifo.$k" >"$T/fifo.$k.out" &
+	started_pids="$started_pids $!"
 	check "$tag: node 1 (150) becomes master" wait_until 3 only_holder 1 $VIP
 	sleep 1.5 # its own bursts are over
 	t=$(now_ms)
@@ -71,6 +83,15 @@ scenario() {
 		[ "$now" -eq $((imm * n_adv)) ]
 	check "$tag: $del more after the delay ($later)" [ "$later" -ge "$del" ]
 	check "$tag: ... and no more than one burst per lower advert ($later)" [ "$later" -le $((del * n_adv)) ]
+	n_rx=$(grep -c -x "lower-script two words" "$T/rx.$k" 2>/dev/null)
+	check "$tag: notify_master_rx_lower_pri ran once per lower advert, with its own arguments only (${n_rx:-0})" \
+		eval '[ "${n_rx:-0}" -eq "$n_adv" ] && [ "$(wc -l <"$T/rx.$k")" -eq "$n_adv" ]'
+	n_fifo=$(grep -c -x 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150' "$T/fifo.$k.out")
+	check "$tag: FIFO: INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 150, once per lower advert (${n_fifo:-0})" \
+		[ "${n_fifo:-0}" -eq "$n_adv" ]
+	# What the FIFO said, repeats folded, for the comparison below.
+	uniq "$T/fifo.$k.out" >"$T/fifo-$daemon-$k"
+	diag "$T/fifo-$daemon-$k"
 }
 
 scenario vigild "vigild, global repeat 3 delay 1" 3 3
@@ -79,4 +100,7 @@ scenario vigild "vigild, instance repeat 2 delay 0" 2 0 "garp_lower_prio_repeat 
 	garp_lower_prio_delay 0"
 [ -x "$KEEPALIVED" ] && scenario keepalived "keepalived, instance repeat 2 delay 0" 2 0 "garp_lower_prio_repeat 2
 	garp_lower_prio_delay 0"
+if [ -x "$KEEPALIVED" ]; then
+	check "the FIFO lines of vigild and keepalived are the same" cmp -s "$T/fifo-vigild-1" "$T/fifo-keepalived-2"
+fi
 done_testing
