@@ -7,6 +7,9 @@
 #  - chk_fault (weight 0): failing puts node 1 in FAULT (a priority-0
 #    advert, then silence) and node 2 takes over; recovering brings node 1
 #    back, and it preempts.
+# The scripts get a 2 s timeout: the default (the interval, 100 ms) is
+# shorter than forking a shell takes on a loaded 2-core machine, and a
+# timed-out chk_fault is a fault.
 # Asserted on the kernel's view (who holds the VIP), the wire (adverts and
 # their priorities) and the notify scripts' files.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
@@ -22,11 +25,13 @@ write_conf() { # FILE PRIORITY TRACKS
 vrrp_script chk_weight {
 	script "$T/chk.sh $T/ok_weight"
 	interval 0.1
+	timeout 2
 	weight -60
 }
 vrrp_script chk_fault {
 	script "$T/chk.sh $T/ok_fault"
 	interval 0.1
+	timeout 2
 	weight 0
 }
 vrrp_instance VI_1 {
