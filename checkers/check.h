@@ -75,9 +75,9 @@ union check_sockaddr {
 struct check {
 	/* Read-only for types. */
 	struct checkers *engine;
-	sd_event *event;
 	const struct vigil_config *cfg; /* the running generation */
 	const struct lvs_checker *conf; /* one of the identical checkers */
+	const struct lvs_real_server *rs; /* conf's real server */
 	const struct check_type *type;
 	union check_sockaddr dst; /* connect_ip/port or the RS's */
 	socklen_t dst_len;
@@ -105,18 +105,17 @@ struct check {
 	bool log_all_failures;
 	uint64_t slot_us; /* the schedule's anchor: probes start at slot + k*delay_loop */
 	uint32_t slot;	  /* index in the engine's slots and due heap */
-	char *key;
-	size_t key_len;
-	uint64_t hash;
+	uint64_t hash; /* of its key (key.h), rebuilt from conf and rs to compare */
 	struct check *hnext; /* hash chain */
-	struct rs_entry **users;
+	struct rs_entry **users; /* &user_inline while users_cap is 1 */
+	struct rs_entry *user_inline; /* most checks have one user: no array */
 	unsigned n_users, users_cap;
 	unsigned n_vs; /* distinct virtual servers among users */
-
-	/* "HTTP_GET 10.0.0.2:80" for logs (read-only for types), then the
-	 * key's bytes (ck->key points there). */
-	char label[];
 };
+
+/* "HTTP_GET 10.0.0.2:80", for one log line: the text lives in the engine
+ * until the next call (10,000 checks need not each keep one). */
+const char *check_name(const struct check *ck);
 
 /* End the probe in flight: @ok, or a failure with a printf-style reason
  * (NULL when @ok). Releases fd and io if the type has not. Exactly once
@@ -130,6 +129,9 @@ void check_set_deadline(struct check *ck, uint64_t usec);
 /* Probe again as soon as possible (a tracked file changed). Ignored while
  * a probe runs. */
 void check_run_now(struct check *ck);
+
+/* The engine's event loop. */
+sd_event *check_event(const struct check *ck);
 
 /* The event loop's idea of now (CLOCK_MONOTONIC, µs). */
 uint64_t check_now(const struct check *ck);

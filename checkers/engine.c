@@ -67,6 +67,11 @@ uint64_t check_now(const struct check *ck)
 	return engine_now(ck->engine);
 }
 
+sd_event *check_event(const struct check *ck)
+{
+	return ck->engine->event;
+}
+
 /* --- names for logs --- */
 
 static const char *vs_name(const struct lvs_virtual_server *vs, char *buf, size_t len)
@@ -115,6 +120,17 @@ static void check_label(const struct lvs_checker *c, const struct vaddr *addr, u
 				 addr->family == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
 				 lvs_checker_name(c->type), a, port);
 	}
+}
+
+const char *check_name(const struct check *ck)
+{
+	struct checkers *c = ck->engine;
+	struct vaddr addr;
+	uint16_t port;
+
+	check_target(ck->conf, ck->rs, &addr, &port);
+	check_label(ck->conf, &addr, port, c->name_buf, sizeof(c->name_buf));
+	return c->name_buf;
 }
 
 void checkers_log_failure(struct checkers *c, const char *fmt, ...)
@@ -257,11 +273,11 @@ static void check_log_result(struct check *ck, bool ok, bool changed, const char
 	if (ck->n_vs > 1)
 		snprintf(shared, sizeof(shared), " (shared by %u virtual servers)", ck->n_vs);
 	if (changed && ok)
-		log_info("%s%s: success, up", ck->label, shared);
+		log_info("%s%s: success, up", check_name(ck), shared);
 	else if (changed)
-		log_warn("%s%s: down: %s", ck->label, shared, reason);
+		log_warn("%s%s: down: %s", check_name(ck), shared, reason);
 	else if (!ok && (ck->log_all_failures || ck->state.up))
-		checkers_log_failure(ck->engine, "%s%s: failed (%s): %s", ck->label, shared,
+		checkers_log_failure(ck->engine, "%s%s: failed (%s): %s", check_name(ck), shared,
 				     ck->state.up ? "will retry" : "still down", reason);
 }
 
@@ -322,7 +338,8 @@ void check_free(struct check *ck)
 	if (ck->type && ck->type->fini)
 		ck->type->fini(ck);
 	check_slot_detach(ck->engine, ck);
-	free(ck->users);
+	if (ck->users != &ck->user_inline)
+		free(ck->users);
 	free(ck);
 }
 
@@ -346,48 +363,34 @@ static void check_set_dst(struct check *ck, const struct vaddr *addr, uint16_t p
 
 struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
 			const struct lvs_checker *conf, const struct lvs_real_server *rs,
-			struct check_key *key)
+			uint64_t hash)
 {
 	struct check *ck;
 	struct vaddr addr;
 	uint16_t port;
 	uint64_t due;
-	char label[96];
-	size_t label_len;
 
+	/* Neither the key (rebuilt from conf and rs when a hash matches) nor
+	 * the label (check_name()) is kept: 10,000 keys were a quarter of the
+	 * checker child's heap. */
 	check_target(conf, rs, &addr, &port);
-	check_label(conf, &addr, port, label, sizeof(label));
-	label_len = strlen(label);
-	/* The label and the key live at the end of the check, at their
-	 * size: one block (the key's buffer has room to grow, 10,000 of
-	 * them were a quarter of the checker child's heap). */
-	ck = calloc(1, sizeof(*ck) + label_len + 1 + key->len);
-	if (!ck) {
-		free(key->bytes);
-		key->bytes = NULL;
+	ck = calloc(1, sizeof(*ck));
+	if (!ck)
 		return NULL;
-	}
-	memcpy(ck->label, label, label_len + 1);
-	ck->key = ck->label + label_len + 1;
-	if (key->len)
-		memcpy(ck->key, key->bytes, key->len);
 	ck->engine = c;
-	ck->event = c->event;
 	ck->cfg = cfg;
 	ck->conf = conf;
+	ck->rs = rs;
 	ck->type = check_type_of(conf->type);
 	ck->fd = -1;
-	ck->key_len = key->len;
-	ck->hash = key->hash;
-	free(key->bytes);
-	key->bytes = NULL;
+	ck->hash = hash;
 	check_set_dst(ck, &addr, port);
 	verdict_init(&ck->state, conf->alpha);
 
 	due = engine_now(c) + sched_spread(c->spread_k++, conf->warmup_us);
 	ck->slot_us = due;
 	if (check_slot_attach(c, ck) < 0) {
-		log_err("%s: cannot create its timer: out of memory", ck->label);
+		log_err("%s: cannot create its timer: out of memory", check_name(ck));
 		free(ck);
 		return NULL;
 	}

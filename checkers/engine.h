@@ -56,6 +56,7 @@ struct checkers {
 	uint32_t io_seq; /* tags each socket registration (stale events) */
 	void *tls_ctx;
 	struct script_runner *scripts;
+	char name_buf[128]; /* check_name()'s text */
 	uint64_t log_second;
 	unsigned log_count, log_suppressed;
 };
@@ -63,12 +64,12 @@ struct checkers {
 /* The type that runs checkers of @t; NULL for BFD_CHECK (never run). */
 const struct check_type *check_type_of(enum lvs_checker_type t);
 
-/* A new check for @conf probing @rs (of @cfg), scheduled; copies @key's
- * bytes and frees them (key->bytes is NULL afterwards). NULL on failure. A check whose type cannot set up stays down and
+/* A new check for @conf probing @rs (of @cfg), scheduled; @hash is its
+ * key's. NULL on failure. A check whose type cannot set up stays down and
  * idle. */
 struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
 			const struct lvs_checker *conf, const struct lvs_real_server *rs,
-			struct check_key *key);
+			uint64_t hash);
 
 /* Stop its probe and free it. NULL is fine. */
 void check_free(struct check *ck);

@@ -112,7 +112,7 @@ static int file_init(struct check *ck)
 	int r;
 
 	if (!path) {
-		log_err("%s: no track_file of that name: the check stays down", ck->label);
+		log_err("%s: no track_file of that name: the check stays down", check_name(ck));
 		return -ENOENT;
 	}
 	priv = calloc(1, sizeof(*priv));
@@ -137,10 +137,10 @@ static int file_init(struct check *ck)
 		return -ENOMEM;
 	}
 	r = sd_event_add_inotify(
-	    ck->event, &priv->watch, priv->dir,
+	    check_event(ck), &priv->watch, priv->dir,
 	    IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM, file_changed, ck);
 	if (r < 0)
-		log_warn("%s: cannot watch %s (%s): reading it every delay_loop only", ck->label,
+		log_warn("%s: cannot watch %s (%s): reading it every delay_loop only", check_name(ck),
 			 priv->dir, strerror(-r));
 	return 0;
 }

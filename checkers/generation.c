@@ -14,14 +14,26 @@
 
 /* --- the check table --- */
 
+/* The check whose key is @k. A check keeps only its key's hash: on a
+ * match the key is rebuilt from the check's own conf and real server (of
+ * the generation it runs in, still mapped while the next one is applied). */
 static struct check *table_find(const struct checkers *c, const struct check_key *k)
 {
 	if (!c->n_buckets)
 		return NULL;
-	for (struct check *ck = c->buckets[k->hash & (c->n_buckets - 1)]; ck; ck = ck->hnext)
-		if (ck->hash == k->hash && ck->key_len == k->len &&
-		    memcmp(ck->key, k->bytes, k->len) == 0)
+	for (struct check *ck = c->buckets[k->hash & (c->n_buckets - 1)]; ck; ck = ck->hnext) {
+		struct check_key have;
+		bool same;
+
+		if (ck->hash != k->hash)
+			continue;
+		if (check_key_build(ck->cfg, ck->rs, ck->conf, &have) < 0)
+			continue; /* out of memory: a new check, not a wrong one */
+		same = check_key_equal(&have, k);
+		check_key_free(&have);
+		if (same)
 			return ck;
+	}
 	return NULL;
 }
 
@@ -53,12 +65,18 @@ static int table_insert(struct checkers *c, struct check *ck)
 
 static int check_add_user(struct check *ck, struct rs_entry *e)
 {
-	if (ck->n_users == ck->users_cap) {
-		unsigned cap = ck->users_cap ? ck->users_cap * 2 : 2;
-		struct rs_entry **u = realloc(ck->users, cap * sizeof(*u));
+	if (!ck->users_cap) {
+		ck->users = &ck->user_inline;
+		ck->users_cap = 1;
+	} else if (ck->n_users == ck->users_cap) {
+		unsigned cap = ck->users_cap * 2;
+		bool inline_users = ck->users == &ck->user_inline;
+		struct rs_entry **u = realloc(inline_users ? NULL : ck->users, cap * sizeof(*u));
 
 		if (!u)
 			return -ENOMEM;
+		if (inline_users)
+			u[0] = ck->user_inline;
 		ck->users = u;
 		ck->users_cap = cap;
 	}
@@ -87,12 +105,15 @@ static struct rs_entry *entry_find(const struct checkers *c, const struct lvs_re
 	}
 }
 
+/* Entries' checks and confs arrays are slices of one block each (their
+ * first entry's), not an allocation per real server. */
 static void entries_free(struct rs_entry *entries, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(entries[i].checks);
-		free(entries[i].confs);
+	for (size_t i = 0; i < n; i++)
 		rs_notify_free(entries[i].notify);
+	if (entries) {
+		free(entries[0].checks);
+		free(entries[0].confs);
 	}
 	free(entries);
 }
@@ -111,10 +132,6 @@ static int entry_bind(struct checkers *c, const struct vigil_config *cfg, struct
 		    rs_notify_new(rs, &cfg->global, prep, entry_label(e, label, sizeof(label)));
 	}
 
-	e->checks = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->checks));
-	e->confs = calloc(rs->n_checkers ? rs->n_checkers : 1, sizeof(*e->confs));
-	if (!e->checks || !e->confs)
-		return -ENOMEM;
 	for (const struct lvs_checker *conf = rs->checkers; conf; conf = conf->next) {
 		struct check_key key;
 		struct check *ck;
@@ -124,16 +141,15 @@ static int entry_bind(struct checkers *c, const struct vigil_config *cfg, struct
 		if (check_key_build(cfg, rs, conf, &key) < 0)
 			return -ENOMEM;
 		ck = table_find(c, &key);
-		if (ck) {
-			check_key_free(&key);
-		} else {
-			ck = check_new(c, cfg, conf, rs, &key);
-			check_key_free(&key);
+		if (!ck) {
+			ck = check_new(c, cfg, conf, rs, key.hash);
 			if (!ck || table_insert(c, ck) < 0) {
+				check_key_free(&key);
 				check_free(ck);
 				return -ENOMEM;
 			}
 		}
+		check_key_free(&key);
 		ck->seen = true;
 		ck->log_all_failures |=
 		    conf->log_all_failures || cfg->global.checker_log_all_failures;
@@ -247,10 +263,10 @@ static void log_sharing(const struct checkers *c)
 				continue;
 			shared++;
 			if (listed++ < SHARING_LOGGED)
-				log_info("probe %s shared by %u virtual servers", ck->label,
+				log_info("probe %s shared by %u virtual servers", check_name(ck),
 					 ck->n_vs);
 			else
-				log_debug("probe %s shared by %u virtual servers", ck->label,
+				log_debug("probe %s shared by %u virtual servers", check_name(ck),
 					  ck->n_vs);
 		}
 	if (listed > SHARING_LOGGED)
@@ -266,20 +282,32 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg, bool
 	const struct lvs_conf *lvs = &cfg->lvs;
 	struct rs_entry *entries, **by_rs;
 	struct rs_notify_prep prep = {0};
-	size_t n = 0, cap = 16, k = 0;
+	struct check **checks;
+	const struct lvs_checker **confs;
+	size_t n = 0, cap = 16, k = 0, n_confs = 0;
 	int r = 0;
 
-	for (const struct lvs_virtual_server *vs = lvs->virtual_servers; vs; vs = vs->next)
+	for (const struct lvs_virtual_server *vs = lvs->virtual_servers; vs; vs = vs->next) {
 		n += vs->n_real_servers;
-	while (cap < 2 * n)
+		for (const struct lvs_real_server *rs = vs->real_servers; rs; rs = rs->next)
+			n_confs += rs->n_checkers;
+	}
+	while (cap < n + n / 2) /* load at most 2/3 */
 		cap *= 2;
 	entries = calloc(n ? n : 1, sizeof(*entries));
 	by_rs = calloc(cap, sizeof(*by_rs));
-	if (!entries || !by_rs) {
+	checks = calloc(n_confs ? n_confs : 1, sizeof(*checks));
+	confs = calloc(n_confs ? n_confs : 1, sizeof(*confs));
+	if (!entries || !by_rs || !checks || !confs) {
 		free(entries);
 		free(by_rs);
+		free(checks);
+		free(confs);
 		return -ENOMEM;
 	}
+	/* Every entry gets its slice of the two blocks (entries_free()). */
+	entries[0].checks = checks;
+	entries[0].confs = confs;
 	for (size_t i = 0; i < c->n_buckets; i++)
 		for (struct check *ck = c->buckets[i]; ck; ck = ck->hnext) {
 			ck->seen = false;
@@ -292,6 +320,10 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg, bool
 
 			e->vs = vs;
 			e->rs = rs;
+			e->checks = checks;
+			e->confs = confs;
+			checks += rs->n_checkers;
+			confs += rs->n_checkers;
 			r = entry_bind(c, cfg, e, &prep);
 		}
 	rs_notify_prep_end(&prep);
@@ -318,6 +350,7 @@ static int engine_apply(struct checkers *c, const struct vigil_config *cfg, bool
 	for (size_t i = 0; i < n; i++)
 		for (unsigned j = 0; j < entries[i].n_checks; j++) {
 			entries[i].checks[j]->conf = entries[i].confs[j];
+			entries[i].checks[j]->rs = entries[i].rs;
 			entries[i].checks[j]->cfg = cfg;
 		}
 	for (size_t i = 0; i < n; i++)

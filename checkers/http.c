@@ -526,7 +526,7 @@ static int http_init(struct check *ck)
 			char why[128];
 
 			regerror(r, &priv->regexes[i], why, sizeof(why));
-			log_err("%s: url %s: bad regex '%s': %s: the check stays down", ck->label,
+			log_err("%s: url %s: bad regex '%s': %s: the check stays down", check_name(ck),
 				u->path, u->regex, why);
 			http_fini(ck);
 			return -EINVAL;
@@ -534,7 +534,7 @@ static int http_init(struct check *ck)
 		priv->has_regex[i] = true;
 	}
 	if (!h->urls) {
-		log_err("%s: no url: the check stays down", ck->label);
+		log_err("%s: no url: the check stays down", check_name(ck));
 		http_fini(ck);
 		return -EINVAL;
 	}

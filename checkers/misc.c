@@ -122,23 +122,23 @@ static int misc_init(struct check *ck)
 	ck->priv = priv;
 	r = script_split(s->cmd ? s->cmd : "", &priv->argv, why, sizeof(why));
 	if (r < 0) {
-		log_err("%s: %s: the check stays down", ck->label, why);
+		log_err("%s: %s: the check stays down", check_name(ck), why);
 		goto fail;
 	}
 	r = script_identity_resolve(user, group, &priv->id, why, sizeof(why));
 	if (r < 0) {
-		log_err("%s: %s: the check stays down", ck->label, why);
+		log_err("%s: %s: the check stays down", check_name(ck), why);
 		goto fail;
 	}
 	sec = script_security_check(priv->argv[0], &priv->id, NULL, resolved, sizeof(resolved), why,
 				    sizeof(why));
 	if (!script_security_allows(sec, g->enable_script_security)) {
-		log_err("%s: %s: the check stays down", ck->label, why);
+		log_err("%s: %s: the check stays down", check_name(ck), why);
 		r = -EPERM;
 		goto fail;
 	}
 	if (sec == SCRIPT_INSECURE)
-		log_warn("%s: %s", ck->label, why);
+		log_warn("%s: %s", check_name(ck), why);
 	return 0;
 fail:
 	misc_fini(ck);

@@ -281,6 +281,7 @@ static bool same_key(const struct vigil_config *cfg, unsigned v1, unsigned r1, u
 	same = ka.len == kb.len && memcmp(ka.bytes, kb.bytes, ka.len) == 0;
 	if (same)
 		assert_true(ka.hash == kb.hash);
+	assert_true(check_key_equal(&ka, &kb) == same);
 	check_key_free(&ka);
 	check_key_free(&kb);
 	return same;
