@@ -12,9 +12,13 @@
 #include "build-config.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "checkers/checkers.h"
 #include "checkers/notify.h"
@@ -37,11 +41,11 @@ struct instance_state {
 };
 
 /* A virtual server's quorum, remembered across syncs and reloads (hysteresis
- * needs the previous state). Known by a key string, not by pointer, since a
- * reload brings new pointers. */
+ * needs the previous state). Matched across a reload by the virtual
+ * server's identity (vs_identity_cmp()), not by pointer, since a reload
+ * brings new pointers. */
 struct vs_quorum {
 	const struct lvs_virtual_server *vs; /* of the running generation */
-	char key[96];
 	bool up;
 	/* ha_suspend: while the VS address is not local, its real servers'
 	 * verdicts stay as they were (one per real server, in config order). */
@@ -59,6 +63,7 @@ struct check_state {
 	struct vs_quorum *quorum; /* one per virtual server, sorted by vs pointer */
 	size_t nquorum;
 	size_t last_ops; /* requests the last sync sent */
+	uint64_t last_trim; /* CLOCK_MONOTONIC µs of the last heap_trim() */
 	struct local_addrs *local; /* NULL unless a virtual server has ha_suspend */
 	struct instance_state *instances; /* VRRP instance states heard */
 	size_t ninstances;
@@ -84,9 +89,42 @@ static int quorum_by_ptr(const void *a, const void *b)
 	return x->vs < y->vs ? -1 : x->vs > y->vs;
 }
 
-static int quorum_by_key(const void *a, const void *b)
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+/* What vs_key() names, compared field by field (a reload compares every
+ * virtual server: no text formatting there). */
+static int vs_identity_cmp(const struct lvs_virtual_server *a, const struct lvs_virtual_server *b)
 {
-	return strcmp(((const struct vs_quorum *)a)->key, ((const struct vs_quorum *)b)->key);
+	int c = CMP(a->kind, b->kind) ?: CMP(a->family, b->family);
+
+	if (c)
+		return c;
+	switch (a->kind) {
+	case LVS_VS_GROUP:
+		return strcmp(a->group->name, b->group->name);
+	case LVS_VS_FWMARK:
+		return CMP(a->fwmark, b->fwmark);
+	default:
+		c = CMP(a->protocol, b->protocol) ?: CMP(a->port, b->port) ?:
+		    CMP(a->addr.family, b->addr.family);
+		if (c)
+			return c;
+		return a->addr.family == AF_INET6
+			       ? memcmp(&a->addr.u.v6, &b->addr.u.v6, sizeof(a->addr.u.v6))
+			       : memcmp(&a->addr.u.v4, &b->addr.u.v4, sizeof(a->addr.u.v4));
+	}
+}
+
+static int quorum_by_identity(const void *a, const void *b)
+{
+	return vs_identity_cmp(((const struct vs_quorum *)a)->vs, ((const struct vs_quorum *)b)->vs);
+}
+
+/* The virtual server's name for logs. */
+static const char *quorum_name(const struct vs_quorum *q, char *buf, size_t len)
+{
+	vs_key(q->vs, buf, len);
+	return buf;
 }
 
 static struct vs_quorum *quorum_find(const struct check_state *st,
@@ -142,25 +180,28 @@ static int quorum_rebuild(struct check_state *st)
 	struct vs_quorum *q = calloc(l->n_virtual_servers ? l->n_virtual_servers : 1, sizeof(*q));
 	struct ipvs_desired_source src = { .rs_status = rs_status, .data = st };
 	struct rs_notify_prep prep = { 0 };
-	char label[112];
+	char label[112], name[96];
 	size_t n = 0;
 
 	if (!q)
 		return -ENOMEM;
+	/* The old generation is still mapped: its virtual servers compare. */
 	if (st->nquorum)
-		qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_key);
+		qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_identity);
 	for (const struct lvs_virtual_server *vs = l->virtual_servers; vs; vs = vs->next, n++) {
 		const struct vs_quorum *old;
 
 		q[n].vs = vs;
-		vs_key(vs, q[n].key, sizeof(q[n].key));
 		old = st->nquorum ? bsearch(&q[n], st->quorum, st->nquorum, sizeof(q[n]),
-					    quorum_by_key)
+					    quorum_by_identity)
 				  : NULL;
 		/* a new virtual server starts from its current weight, no hysteresis */
 		q[n].up = old ? old->up
 			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
-		snprintf(label, sizeof(label), "virtual server %s", q[n].key);
+		if (!vs->quorum_up && !vs->quorum_down)
+			continue; /* no label to make for a reload of 1,000 of them */
+		snprintf(label, sizeof(label), "virtual server %s",
+			 quorum_name(&q[n], name, sizeof(name)));
 		q[n].scripts = vs_quorum_notify_new(vs, &st->cfg->global, &prep, label);
 	}
 	rs_notify_prep_end(&prep);
@@ -201,6 +242,7 @@ static bool suspend_update(struct check_state *st)
 		const struct lvs_virtual_server *vs = q->vs;
 		bool suspend = vs->ha_suspend && !vs_addr_local(st->local, vs);
 		struct ipvs_rs_status *frozen;
+		char name[96];
 		size_t n = 0;
 
 		if (suspend == (q->frozen != NULL))
@@ -209,12 +251,14 @@ static bool suspend_update(struct check_state *st)
 		if (!suspend) {
 			free(q->frozen);
 			q->frozen = NULL;
-			log_info("virtual server %s: address is local, health checks resumed", q->key);
+			log_info("virtual server %s: address is local, health checks resumed",
+				 quorum_name(q, name, sizeof(name)));
 			continue;
 		}
 		frozen = calloc(vs->n_real_servers ? vs->n_real_servers : 1, sizeof(*frozen));
 		if (!frozen) {
-			log_err("virtual server %s: cannot suspend its checks: out of memory", q->key);
+			log_err("virtual server %s: cannot suspend its checks: out of memory",
+				quorum_name(q, name, sizeof(name)));
 			continue;
 		}
 		/* The verdicts as they stand, read before q->frozen is set. */
@@ -222,7 +266,7 @@ static bool suspend_update(struct check_state *st)
 			frozen[n++] = rs_status(vs, rs, st);
 		q->frozen = frozen;
 		log_info("virtual server %s: address not local, health checks suspended (ha_suspend)",
-			 q->key);
+			 quorum_name(q, name, sizeof(name)));
 	}
 	return any;
 }
@@ -244,17 +288,18 @@ static void quorum_update(struct check_state *st)
 		struct vs_quorum *q = &st->quorum[i];
 		uint64_t w = ipvs_desired_weight_up(q->vs, &src);
 		bool up = ipvs_quorum_next(q->vs, w, q->up);
+		char name[96];
 
 		if (up != q->up) {
 			char label[112];
 
 			log_warn("virtual server %s: quorum %s (live weight %llu, quorum %u, "
 				 "hysteresis %u)%s",
-				 q->key, up ? "regained" : "lost", (unsigned long long)w,
+				 quorum_name(q, name, sizeof(name)), up ? "regained" : "lost", (unsigned long long)w,
 				 q->vs->quorum, q->vs->hysteresis,
 				 q->vs->sorry_server ? (up ? "; sorry server out" : "; sorry server in")
 						     : "");
-			snprintf(label, sizeof(label), "virtual server %s", q->key);
+			snprintf(label, sizeof(label), "virtual server %s", name);
 			if (q->scripts && st->checkers)
 				rs_notify_run(checkers_script_runner(st->checkers), q->scripts, up,
 					      label);
@@ -301,6 +346,25 @@ static int check_sync(struct check_state *st, bool read_kernel, char *text, size
 	return 0;
 }
 
+/* A sync builds the whole desired table and frees the previous one; a
+ * reload holds two generations' real-server entries for a moment. glibc
+ * keeps what is freed in the middle of the heap, so the process would stay
+ * as big as its worst moment: give the free pages back after a reload, a
+ * repair, and at most every 10 s after syncs. */
+#define TRIM_EVERY_US (10 * 1000000ULL)
+static void heap_trim(struct check_state *st, sd_event *ev, bool force)
+{
+	uint64_t now = 0;
+
+	sd_event_now(ev, CLOCK_MONOTONIC, &now);
+	if (!force && now < st->last_trim + TRIM_EVERY_US)
+		return;
+	st->last_trim = now;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static int on_repair(sd_event_source *s, uint64_t usec, void *data)
 {
 	struct check_state *st = data;
@@ -312,6 +376,7 @@ static int on_repair(sd_event_source *s, uint64_t usec, void *data)
 		log_err("%s", text);
 	else if (st->last_ops)
 		log_warn("repaired the IPVS table: %s", text);
+	heap_trim(st, sd_event_source_get_event(s), true);
 	sd_event_source_set_time(s, usec + st->repair_usec);
 	return 0;
 }
@@ -335,6 +400,7 @@ static int on_defer(sd_event_source *s, void *data)
 		log_err("%s", text);
 	else
 		log_debug("%s", text);
+	heap_trim(st, sd_event_source_get_event(s), false);
 	return 0;
 }
 
@@ -450,6 +516,11 @@ static int check_state_new(struct child *c, struct check_state **out)
 		return rc;
 	}
 	sd_event_source_set_enabled(st->defer, SD_EVENT_OFF);
+	/* A new configuration (or a shutdown) from the parent goes before
+	 * the next batch of probes: behind thousands of checks due at once
+	 * in a starved VM it waited for seconds. */
+	if (c->io)
+		sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IMPORTANT);
 	if (st->ctl && c->ipvs_repair_s) {
 		uint64_t now;
 
@@ -468,11 +539,20 @@ static int check_state_new(struct child *c, struct check_state **out)
 
 static const struct checkers_ops checkers_ops = { .rs_changed = on_rs_changed };
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int child_check_apply(struct child *c, const struct vigil_config *next, char *text,
 			     size_t len)
 {
 	struct check_state *st = c->priv;
 	bool first = !st;
+	double t0 = mono_ms(), t_checks;
 	int rc;
 
 	if (!st) {
@@ -489,6 +569,7 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 		snprintf(text, len, "cannot start the health checks: %s", strerror(-rc));
 		return rc; /* the previous generation keeps running */
 	}
+	t_checks = mono_ms();
 	if (first && st->ctl && next->global.lvs_flush) {
 		/* lvs_flush is for the daemon's start; a checker process that
 		 * replaces one that died adopts the table instead. */
@@ -513,7 +594,9 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 	 * re-added. A reload diffs against what we applied. */
 	rc = check_sync(st, first, text, len);
 	if (rc == 0)
-		log_info("applied configuration: %s", text);
+		log_info("applied configuration in %.1f ms (health checks %.1f ms): %s",
+			 mono_ms() - t0, t_checks - t0, text);
+	heap_trim(st, c->event, true);
 	return rc;
 }
 
@@ -537,7 +620,10 @@ static void omega_notify(struct check_state *st)
 
 		if (!q->vs->omega || !q->up || !q->scripts)
 			continue;
-		snprintf(label, sizeof(label), "virtual server %s", q->key);
+		char name[96];
+
+		snprintf(label, sizeof(label), "virtual server %s",
+			 quorum_name(q, name, sizeof(name)));
 		rs_notify_run(runner, q->scripts, false, label);
 	}
 	if (runner && script_runner_wait(runner, 1000000))
