@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,9 @@ enum http_step { HTTP_CONNECTING, HTTP_HANDSHAKE, HTTP_SENDING, HTTP_RECEIVING }
 struct http_priv {
 	regex_t *regexes; /* one per url; re_nsub unused; NULL entries have none */
 	bool *has_regex;
+	char **reqs; /* the request of each url, built once: what it depends on
+		      * (path, host, protocol, target) is in the check's key */
+	size_t *req_lens;
 	unsigned n_urls;
 	SSL_SESSION *session;
 };
@@ -47,13 +51,19 @@ struct http_priv {
 struct http_probe {
 	unsigned url_index;
 	enum http_step step;
+	/* Plain HTTP watches its socket once, edge-triggered, for both
+	 * directions: no epoll_ctl() to switch from the connect to the
+	 * answer, and no read that can only say EAGAIN right after the
+	 * request went out. */
+	bool edge;
 	SSL *ssl;
-	char *req;
-	size_t req_len, req_off;
+	size_t req_off;
 	EVP_MD_CTX *md;
 	char *body;
 	size_t body_len;
 	bool need_body;
+	/* Last: http_probe_new() zeroes what comes before it, not its 8 KB
+	 * line buffer. */
 	struct http_parser parser;
 };
 
@@ -79,7 +89,6 @@ static void http_probe_free(struct check *ck)
 		return;
 	SSL_free(p->ssl);
 	EVP_MD_CTX_free(p->md);
-	free(p->req);
 	free(p->body);
 	free(p);
 	ck->probe = NULL;
@@ -104,7 +113,8 @@ static const char *http_ssl_error(char *buf, size_t len)
 	return buf;
 }
 
-static int http_build_request(struct check *ck, const struct lvs_url *u, struct http_probe *p)
+static int http_build_request(struct check *ck, const struct lvs_url *u, char **req,
+			      size_t *req_len)
 {
 	const struct lvs_http_check *h = &ck->conf->u.http;
 	char host[INET6_ADDRSTRLEN + 16];
@@ -129,7 +139,7 @@ static int http_build_request(struct check *ck, const struct lvs_url *u, struct 
 		else
 			snprintf(host, sizeof(host), v6 ? "[%s]:%u" : "%s:%u", a, port);
 	}
-	n = asprintf(&p->req,
+	n = asprintf(req,
 		     "GET %s HTTP/%s\r\n"
 		     "User-Agent: vigil\r\n"
 		     "Host: %s\r\n"
@@ -137,21 +147,27 @@ static int http_build_request(struct check *ck, const struct lvs_url *u, struct 
 		     "\r\n",
 		     u->path, version, host, close);
 	if (n < 0) {
-		p->req = NULL;
+		*req = NULL;
 		return -ENOMEM;
 	}
-	p->req_len = (size_t)n;
-	p->req_off = 0;
+	*req_len = (size_t)n;
 	return 0;
 }
 
 static int http_io(sd_event_source *s, int fd, uint32_t revents, void *data);
 static void http_url_begin(struct check *ck);
 
-/* Wait for @events (a TLS call's WANT_READ/WANT_WRITE, or the socket's). */
+/* Wait for @events (a TLS call's WANT_READ/WANT_WRITE, or the socket's).
+ * Plain HTTP: the one edge-triggered watch waits for whatever comes. */
 static void http_wait(struct check *ck, uint32_t events)
 {
-	int r = check_watch(ck, events, http_io);
+	struct http_probe *p = ck->probe;
+	int r;
+
+	if (p->edge && ck->io_cb)
+		return;
+	r = p->edge ? check_watch(ck, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, http_io)
+		    : check_watch(ck, events, http_io);
 
 	if (r < 0)
 		http_fail(ck, "cannot watch the socket: %s", strerror(-r));
@@ -303,13 +319,16 @@ static void http_receive(struct check *ck)
 static void http_send(struct check *ck)
 {
 	struct http_probe *p = ck->probe;
+	struct http_priv *priv = ck->priv;
+	const char *req = priv->reqs[p->url_index];
+	size_t req_len = priv->req_lens[p->url_index];
 
-	while (p->req_off < p->req_len) {
+	while (p->req_off < req_len) {
 		ssize_t n;
 
 		if (p->ssl) {
 			ERR_clear_error();
-			n = SSL_write(p->ssl, p->req + p->req_off, (int)(p->req_len - p->req_off));
+			n = SSL_write(p->ssl, req + p->req_off, (int)(req_len - p->req_off));
 			if (n <= 0) {
 				int e = SSL_get_error(p->ssl, (int)n);
 				char why[160];
@@ -323,8 +342,7 @@ static void http_send(struct check *ck)
 				return;
 			}
 		} else {
-			n = send(ck->fd, p->req + p->req_off, p->req_len - p->req_off,
-				 MSG_NOSIGNAL);
+			n = send(ck->fd, req + p->req_off, req_len - p->req_off, MSG_NOSIGNAL);
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 				http_wait(ck, EPOLLOUT);
 				return;
@@ -338,6 +356,11 @@ static void http_send(struct check *ck)
 	}
 	p->step = HTTP_RECEIVING;
 	ck->phase = "waiting for the response";
+	if (p->edge) {
+		/* The answer cannot be there yet: wait for its edge. */
+		http_wait(ck, EPOLLIN);
+		return;
+	}
 	http_receive(ck);
 }
 
@@ -427,12 +450,8 @@ static void http_url_begin(struct check *ck)
 	const struct lvs_url *u = http_url(ck, p->url_index);
 	int r;
 
-	free(p->req);
-	p->req = NULL;
-	if (http_build_request(ck, u, p) < 0) {
-		http_fail(ck, "out of memory");
-		return;
-	}
+	p->req_off = 0;
+	p->edge = !http_is_ssl(ck);
 	http_parser_init(&p->parser);
 	p->body_len = 0;
 	p->need_body = u->has_digest || priv->has_regex[p->url_index];
@@ -468,12 +487,14 @@ static void http_url_begin(struct check *ck)
 
 static void http_start(struct check *ck)
 {
-	struct http_probe *p = calloc(1, sizeof(*p));
+	/* Not calloc(): the parser's line buffer needs no zeroing. */
+	struct http_probe *p = malloc(sizeof(*p));
 
 	if (!p) {
 		check_done(ck, false, "out of memory");
 		return;
 	}
+	memset(p, 0, offsetof(struct http_probe, parser));
 	ck->probe = p;
 	http_url_begin(ck);
 }
@@ -490,11 +511,16 @@ static void http_fini(struct check *ck)
 
 	if (!priv)
 		return;
-	for (unsigned i = 0; i < priv->n_urls; i++)
-		if (priv->has_regex[i])
+	for (unsigned i = 0; i < priv->n_urls; i++) {
+		if (priv->has_regex && priv->has_regex[i])
 			regfree(&priv->regexes[i]);
+		if (priv->reqs)
+			free(priv->reqs[i]);
+	}
 	free(priv->regexes);
 	free(priv->has_regex);
+	free(priv->reqs);
+	free(priv->req_lens);
 	SSL_SESSION_free(priv->session);
 	free(priv);
 	ck->priv = NULL;
@@ -511,7 +537,9 @@ static int http_init(struct check *ck)
 	ck->priv = priv;
 	priv->regexes = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->regexes));
 	priv->has_regex = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->has_regex));
-	if (!priv->regexes || !priv->has_regex) {
+	priv->reqs = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->reqs));
+	priv->req_lens = calloc(h->n_urls ? h->n_urls : 1, sizeof(*priv->req_lens));
+	if (!priv->regexes || !priv->has_regex || !priv->reqs || !priv->req_lens) {
 		http_fini(ck);
 		return -ENOMEM;
 	}
@@ -519,6 +547,10 @@ static int http_init(struct check *ck)
 	for (const struct lvs_url *u = h->urls; u && i < h->n_urls; u = u->next, i++) {
 		int r;
 
+		if (http_build_request(ck, u, &priv->reqs[i], &priv->req_lens[i]) < 0) {
+			http_fini(ck);
+			return -ENOMEM;
+		}
 		if (!u->regex)
 			continue;
 		r = regcomp(&priv->regexes[i], u->regex, REG_EXTENDED | REG_NOSUB);

@@ -20,14 +20,25 @@
 #include "checkers/engine.h"
 #include "daemon/log.h"
 
-/* One wake-up serves the checks due within this much of it: the timer may
- * fire this late, and a probe may start this early (never drifting: its
- * next slot is anchored, sched.h). */
+/* The timer may fire this late, and a deadline counts as passed this
+ * early. */
 #define CHECK_BATCH_US 2000
+/* A probe may start early by 1% of its delay_loop, up to this much (never
+ * drifting: its next slot is anchored, sched.h), so one wake-up starts the
+ * probes due over the next few milliseconds: at 200 probes a second
+ * (1,000 HTTP_GETs, delay_loop 5) a 2 ms window held one probe, and each
+ * probe paid for a loop iteration of its own just to start. */
+#define CHECK_START_EARLY_MAX_US 20000
 /* Ready sockets taken per epoll_wait(), and batches per wake-up before the
  * loop serves its other sources. */
-#define CHECK_IO_BATCH 256
-#define CHECK_IO_ROUNDS 8
+#define CHECK_IO_BATCH 128
+#define CHECK_IO_ROUNDS 2
+/* Checks started or timed out per wake-up of the timer. When the process
+ * falls behind (a starved VM: thousands of checks overdue at once), the
+ * rest wait for the next iteration of the loop, so a new configuration
+ * from the parent (or a coalesced IPVS sync) is not queued behind seconds
+ * of connects. */
+#define CHECK_FIRE_MAX 64
 
 static uint64_t loop_now(struct checkers *c)
 {
@@ -63,17 +74,31 @@ static void loop_rearm(struct checkers *c)
 	c->timer_due = due;
 }
 
+/* How early @ck may fire at: a probe's start by its share of the
+ * delay_loop, a deadline (probe running) by the timer's accuracy only. */
+static uint64_t loop_early_us(const struct check *ck)
+{
+	uint64_t early = ck->running ? CHECK_BATCH_US : ck->conf->delay_loop_us / 100;
+
+	return early > CHECK_START_EARLY_MAX_US ? CHECK_START_EARLY_MAX_US
+	       : early < CHECK_BATCH_US	       ? CHECK_BATCH_US
+					       : early;
+}
+
 static int loop_timer_cb(sd_event_source *s, uint64_t usec, void *data)
 {
 	struct checkers *c = data;
-	uint64_t limit = loop_now(c) + CHECK_BATCH_US;
+	uint64_t now = loop_now(c), due;
 	/* A check re-armed within the batch (a retry with no delay) waits
 	 * for the next wake-up once every check has had its turn. */
-	uint32_t budget = c->due.n, id;
+	uint32_t budget = c->due.n < CHECK_FIRE_MAX ? c->due.n : CHECK_FIRE_MAX, id;
 
 	c->timer_due = 0;
 	c->in_batch = true;
-	while (budget-- > 0 && due_heap_pop_due(&c->due, limit, &id))
+	/* In due order, until one may not fire yet: the timer is then armed
+	 * for it, and what follows it comes no earlier. */
+	while (budget-- > 0 && due_heap_top(&c->due, &id, &due) &&
+	       due <= now + loop_early_us(c->slots[id]) && due_heap_pop_due(&c->due, due, &id))
 		check_fire(c->slots[id]);
 	c->in_batch = false;
 	loop_rearm(c);
