@@ -350,8 +350,8 @@ static int check_sync(struct check_state *st, bool read_kernel, char *text, size
  * reload holds two generations' real-server entries for a moment. glibc
  * keeps what is freed in the middle of the heap, so the process would stay
  * as big as its worst moment: give the free pages back after a reload, a
- * repair, and at most every 10 s after syncs. */
-#define TRIM_EVERY_US (10 * 1000000ULL)
+ * repair, and at most once a second after syncs. */
+#define TRIM_EVERY_US 1000000ULL
 static void heap_trim(struct check_state *st, sd_event *ev, bool force)
 {
 	uint64_t now = 0;
