@@ -79,8 +79,6 @@ struct check {
 	const struct lvs_checker *conf; /* one of the identical checkers */
 	const struct lvs_real_server *rs; /* conf's real server */
 	const struct check_type *type;
-	union check_sockaddr dst; /* connect_ip/port or the RS's */
-	socklen_t dst_len;
 
 	/* The probe in flight, owned by the type between start() and
 	 * check_done() (check_close() releases fd and its watch). Fields are
@@ -114,7 +112,13 @@ struct check {
 	struct rs_entry *user_inline; /* most checks have one user: no array */
 	unsigned n_users, users_cap;
 	unsigned n_vs; /* distinct virtual servers among users */
+	uint32_t scope_id; /* of a link-local IPv6 target (bind_if), for check_dst() */
 };
+
+/* The address probed (connect_ip/connect_port, else the real server's) as
+ * a socket address into @out; returns its length. Made when needed, not
+ * kept: 10,000 checks. */
+socklen_t check_dst(const struct check *ck, union check_sockaddr *out);
 
 /* "HTTP_GET 10.0.0.2:80", for one log line: the text lives in the engine
  * until the next call (10,000 checks need not each keep one). */
@@ -146,7 +150,7 @@ uint64_t check_now(const struct check *ck);
  * bindto/bind_port. 0, or a negative errno (nothing left open). */
 int check_socket(struct check *ck, int type, int protocol);
 
-/* check_socket() and a non-blocking connect() to ck->dst. Returns 0 when
+/* check_socket() and a non-blocking connect() to check_dst(). Returns 0 when
  * connected already, 1 when in progress (wait for EPOLLOUT), or a negative
  * errno. */
 int check_connect(struct check *ck, int type, int protocol);

@@ -343,22 +343,24 @@ void check_free(struct check *ck)
 	free(ck);
 }
 
-static void check_set_dst(struct check *ck, const struct vaddr *addr, uint16_t port)
+socklen_t check_dst(const struct check *ck, union check_sockaddr *out)
 {
-	memset(&ck->dst, 0, sizeof(ck->dst));
-	if (addr->family == AF_INET6) {
-		ck->dst.in6.sin6_family = AF_INET6;
-		ck->dst.in6.sin6_addr = addr->u.v6;
-		ck->dst.in6.sin6_port = htons(port);
-		if (IN6_IS_ADDR_LINKLOCAL(&addr->u.v6) && ck->conf->bind_if)
-			ck->dst.in6.sin6_scope_id = if_nametoindex(ck->conf->bind_if);
-		ck->dst_len = sizeof(ck->dst.in6);
-	} else {
-		ck->dst.in.sin_family = AF_INET;
-		ck->dst.in.sin_addr = addr->u.v4;
-		ck->dst.in.sin_port = htons(port);
-		ck->dst_len = sizeof(ck->dst.in);
+	struct vaddr addr;
+	uint16_t port;
+
+	check_target(ck->conf, ck->rs, &addr, &port);
+	memset(out, 0, sizeof(*out));
+	if (addr.family == AF_INET6) {
+		out->in6.sin6_family = AF_INET6;
+		out->in6.sin6_addr = addr.u.v6;
+		out->in6.sin6_port = htons(port);
+		out->in6.sin6_scope_id = ck->scope_id;
+		return sizeof(out->in6);
 	}
+	out->in.sin_family = AF_INET;
+	out->in.sin_addr = addr.u.v4;
+	out->in.sin_port = htons(port);
+	return sizeof(out->in);
 }
 
 struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
@@ -384,7 +386,8 @@ struct check *check_new(struct checkers *c, const struct vigil_config *cfg,
 	ck->type = check_type_of(conf->type);
 	ck->fd = -1;
 	ck->hash = hash;
-	check_set_dst(ck, &addr, port);
+	if (addr.family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&addr.u.v6) && conf->bind_if)
+		ck->scope_id = if_nametoindex(conf->bind_if);
 	verdict_init(&ck->state, conf->alpha);
 
 	due = engine_now(c) + sched_spread(c->spread_k++, conf->warmup_us);

@@ -126,14 +126,16 @@ static int http_build_request(struct check *ck, const struct lvs_url *u, char **
 		snprintf(host, sizeof(host), "%s", u->virtualhost);
 	} else {
 		char a[INET6_ADDRSTRLEN];
+		union check_sockaddr dst;
 		uint16_t port;
-		bool v6 = ck->dst.sa.sa_family == AF_INET6;
+		bool v6;
 
-		inet_ntop(ck->dst.sa.sa_family,
-			  v6 ? (const void *)&ck->dst.in6.sin6_addr
-			     : (const void *)&ck->dst.in.sin_addr,
-			  a, sizeof(a));
-		port = ntohs(v6 ? ck->dst.in6.sin6_port : ck->dst.in.sin_port);
+		check_dst(ck, &dst);
+		v6 = dst.sa.sa_family == AF_INET6;
+		inet_ntop(dst.sa.sa_family,
+			  v6 ? (const void *)&dst.in6.sin6_addr : (const void *)&dst.in.sin_addr, a,
+			  sizeof(a));
+		port = ntohs(v6 ? dst.in6.sin6_port : dst.in.sin_port);
 		if (port == (http_is_ssl(ck) ? 443 : 80))
 			snprintf(host, sizeof(host), v6 ? "[%s]" : "%s", a);
 		else

@@ -41,16 +41,21 @@ static uint16_t ping_checksum(const uint8_t *p, size_t len)
 
 static bool ping_v6(const struct check *ck)
 {
-	return ck->dst.sa.sa_family == AF_INET6;
+	union check_sockaddr dst;
+
+	check_dst(ck, &dst);
+	return dst.sa.sa_family == AF_INET6;
 }
 
 static bool ping_same_source(const struct check *ck, const union check_sockaddr *from)
 {
-	if (ping_v6(ck))
+	union check_sockaddr dst;
+
+	check_dst(ck, &dst);
+	if (dst.sa.sa_family == AF_INET6)
 		return from->sa.sa_family == AF_INET6 &&
-		       memcmp(&from->in6.sin6_addr, &ck->dst.in6.sin6_addr, 16) == 0;
-	return from->sa.sa_family == AF_INET &&
-	       from->in.sin_addr.s_addr == ck->dst.in.sin_addr.s_addr;
+		       memcmp(&from->in6.sin6_addr, &dst.in6.sin6_addr, 16) == 0;
+	return from->sa.sa_family == AF_INET && from->in.sin_addr.s_addr == dst.in.sin_addr.s_addr;
 }
 
 /* Is this datagram the reply to our request? */
@@ -119,7 +124,8 @@ static void ping_start(struct check *ck)
 {
 	struct ping_priv *priv = ck->priv;
 	uint8_t pkt[8 + PING_PAYLOAD] = {0};
-	union check_sockaddr to = ck->dst;
+	union check_sockaddr to;
+	socklen_t to_len = check_dst(ck, &to);
 	uint64_t now = check_now(ck);
 	int r = ping_open(ck);
 
@@ -145,7 +151,7 @@ static void ping_start(struct check *ck)
 	} else {
 		to.in6.sin6_port = 0;
 	}
-	if (sendto(ck->fd, pkt, sizeof(pkt), 0, &to.sa, ck->dst_len) < 0) {
+	if (sendto(ck->fd, pkt, sizeof(pkt), 0, &to.sa, to_len) < 0) {
 		check_done(ck, false, "send: %s", strerror(errno));
 		return;
 	}

@@ -11,10 +11,9 @@
 #include "checkers/check.h"
 #include "checkers/engine.h"
 
-static int check_bind(struct check *ck, int fd)
+static int check_bind(struct check *ck, int fd, int family)
 {
 	const struct lvs_checker *c = ck->conf;
-	int family = ck->dst.sa.sa_family;
 	union check_sockaddr src;
 	socklen_t len;
 	int one = 1;
@@ -27,7 +26,7 @@ static int check_bind(struct check *ck, int fd)
 		if (c->bindto.family == AF_INET6)
 			src.in6.sin6_addr = c->bindto.u.v6;
 		src.in6.sin6_port = htons(c->bind_port);
-		src.in6.sin6_scope_id = ck->dst.in6.sin6_scope_id;
+		src.in6.sin6_scope_id = ck->scope_id;
 		len = sizeof(src.in6);
 	} else {
 		src.in.sin_family = AF_INET;
@@ -48,9 +47,11 @@ static int check_bind(struct check *ck, int fd)
 int check_socket(struct check *ck, int type, int protocol)
 {
 	const struct lvs_checker *c = ck->conf;
+	union check_sockaddr dst;
 	int fd, r;
 
-	fd = socket(ck->dst.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	check_dst(ck, &dst);
+	fd = socket(dst.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
 		return -errno;
 	if (c->fwmark && setsockopt(fd, SOL_SOCKET, SO_MARK, &c->fwmark, sizeof(c->fwmark)) < 0)
@@ -58,7 +59,7 @@ int check_socket(struct check *ck, int type, int protocol)
 	if (c->bind_if &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->bind_if, strlen(c->bind_if)) < 0)
 		goto fail;
-	r = check_bind(ck, fd);
+	r = check_bind(ck, fd, dst.sa.sa_family);
 	if (r < 0) {
 		errno = -r;
 		goto fail;
@@ -73,11 +74,14 @@ fail:
 
 int check_connect(struct check *ck, int type, int protocol)
 {
+	union check_sockaddr dst;
+	socklen_t len;
 	int r = check_socket(ck, type, protocol);
 
 	if (r < 0)
 		return r;
-	if (connect(ck->fd, &ck->dst.sa, ck->dst_len) == 0)
+	len = check_dst(ck, &dst);
+	if (connect(ck->fd, &dst.sa, len) == 0)
 		return 0;
 	if (errno == EINPROGRESS)
 		return 1;
