@@ -948,6 +948,12 @@ void vrrp_instance_on_advert(struct vrrp_instance *inst, const struct vrrp_adver
 	ev.src = a->ip.src;
 	prev = inst->fsm.state;
 	acts = vrrp_fsm_step(&inst->fsm, &inst->params, &ev, vrrp_now_us());
+	/* keepalived 2.2.7 (vrrp_state_master_rx()): a master hearing a lower
+	 * AH advert goes on from the other's number + 1, so its next advert
+	 * (+2) is above the counter of that lower master, which then accepts
+	 * it instead of dropping it as a replay. Wraps as keepalived's does. */
+	if ((acts & VRRP_ACT_RX_LOWER) && a->ah)
+		inst->ah_seq = a->ah_seq + 1;
 	if (acts & VRRP_ACT_STATE) /* the reason is only logged then */
 		snprintf(why, sizeof(why), "advert from %s with priority %u",
 			 vaddr_format(&a->ip.src, buf, sizeof(buf)), a->priority);
