@@ -259,15 +259,15 @@ void vrrp_vmac_forget(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm)
 }
 
 /* The macvlan was made again, or under another name: what was attached
- * for the old one goes, to be attached for the new one. */
-static void reattach(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm, const char *old_name)
+ * for the old one (@old_ifindex) goes, to be attached for the new one. */
+static void reattach(struct vrrp_vmac_sys *sys, struct vrrp_vmac *vm, unsigned old_ifindex)
 {
 	if (vm->sys_attached) {
 		vrrp_vmac_sys_detach(sys, vm->base);
 		vm->sys_attached = false;
 	}
 	if (vm->nft_attached) {
-		vrrp_vmac_nft_detach(sys, old_name, vm->base, vm->family);
+		vrrp_vmac_nft_detach(sys, old_ifindex, vm->family);
 		vm->nft_attached = false;
 	}
 }
@@ -306,11 +306,11 @@ int vrrp_vmac_up(struct nl_sock *nl, struct vrrp_vmac_sys *sys, const struct vrr
 	/* Made again (its base was deleted and re-created): the new
 	 * interface has the kernel's defaults. */
 	if (before != vm->ifindex || strcmp(old_name, vm->name))
-		reattach(sys, vm, old_name);
+		reattach(sys, vm, before);
 	/* Without the rules the VMAC still works (reports leave with the
 	 * virtual MAC): logged, not fatal. */
 	if (!vm->nft_attached)
-		vm->nft_attached = vrrp_vmac_nft_attach(sys, vm->name, vm->base, vm->family) == 0;
+		vm->nft_attached = vrrp_vmac_nft_attach(sys, vm) == 0;
 	if (!vm->sys_attached && vm->family == AF_INET) {
 		rc = vrrp_vmac_sys_attach(sys, vm->name, vm->base);
 		vm->sys_attached = rc == 0;
@@ -333,8 +333,6 @@ void vrrp_vmac_down(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_v
 		return;
 	if (vm->sys_attached)
 		vrrp_vmac_sys_detach(sys, vm->base);
-	if (vm->nft_attached)
-		vrrp_vmac_nft_detach(sys, vm->name, vm->base, vm->family);
 	if (nl && lookup(nl, vm->name, &f, &cur) == 0 &&
 	    vrrp_vmac_judge(&f, vm->base_ifindex, vm->mac, false) == VRRP_VMAC_ADOPT) {
 		rc = delete_link(nl, cur);
@@ -342,6 +340,10 @@ void vrrp_vmac_down(struct nl_sock *nl, struct vrrp_vmac_sys *sys, struct vrrp_v
 			log_warn("cannot delete VMAC interface %s: %s", vm->name, strerror(-rc));
 	}
 	rtnl_link_put(cur);
+	/* After the deletion: the reports it sends until then still go out of
+	 * the base. */
+	if (vm->nft_attached)
+		vrrp_vmac_nft_detach(sys, vm->ifindex, vm->family);
 	vrrp_vmac_forget(sys, vm);
 	memset(vm, 0, sizeof(*vm));
 }

@@ -21,7 +21,6 @@
 
 #include <stdbool.h>
 
-struct nft_ctx;
 struct vrrp_vmac;
 struct vrrp_vmac_base;
 struct vrrp_vmac_rp;
@@ -32,8 +31,7 @@ struct vrrp_vmac_sys {
 	int rp_all;		       /* all.rp_filter before; valid when rp_cleared */
 	bool rp_cleared;
 	unsigned v4_users; /* IPv4 macvlans attached */
-	/* vrrp/vmac_nft.h: its libnftables context, macvlans per family. */
-	struct nft_ctx *nft;
+	/* vrrp/vmac_nft.h: macvlans in its rules, per family. */
 	unsigned nft_users[2];
 	/* vrrp/vmac.h: the macvlans this process holds, by name. */
 	struct vrrp_vmac *vmacs;

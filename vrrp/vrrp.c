@@ -18,7 +18,6 @@
 #include "vrrp/plan.h"
 #include "vrrp/sync.h"
 #include "vrrp/track.h"
-#include "vrrp/vmac_nft.h"
 #include "vrrp/vrrp_internal.h"
 
 /* keepalived gives notify_stop scripts one second (TIMER_HZ) at shutdown. */
@@ -102,7 +101,6 @@ void vrrp_free(struct vrrp *v)
 	vrrp_block_free(v->block);
 	vrrp_fifos_close(&v->fifos);
 	vrrp_vmac_sys_clear(&v->vmac_sys);
-	vrrp_vmac_nft_free(&v->vmac_sys);
 	vrrp_ifwatch_free(v->ifw);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);

@@ -1,7 +1,6 @@
 /* use_vmac's pure rules: the macvlan's MAC (RFC 9568 §7.3) and names (as
  * keepalived 2.2.7 makes them), what to do with an interface already there
- * under a name, and the nftables commands. Configs are loaded from
- * strings. */
+ * under a name. Configs are loaded from strings. */
 #include "build-config.h"
 
 #include <errno.h>
@@ -18,7 +17,6 @@
 #include "lib/arena.h"
 #include "parser/config.h"
 #include "vrrp/vmac.h"
-#include "vrrp/vmac_nft.h"
 #include "vrrp/vmac_sysctl.h"
 
 struct loaded {
@@ -154,50 +152,11 @@ static void test_rp_filter_merge(void **state)
 	assert_int_equal(vrrp_rp_filter_merge(2, 1), 2);
 }
 
-static void test_nft_script(void **state)
-{
-	char buf[1024];
-
-	(void)state;
-	assert_true(
-	    vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_CREATE, AF_INET, NULL, NULL) > 0);
-	/* Afresh: what a killed predecessor left is deleted first. */
-	assert_non_null(strstr(buf, "add table ip vigil_vmac\ndelete table ip vigil_vmac\n"
-				    "add table ip vigil_vmac\n"));
-	assert_non_null(strstr(buf, "add rule ip vigil_vmac out ip protocol igmp meta oifkind "
-				    "\"macvlan\" dup to ip daddr device oif map @vmac_map drop\n"));
-	assert_null(strstr(buf, "icmpv6"));
-	assert_true(
-	    vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_CREATE, AF_INET6, NULL, NULL) > 0);
-	assert_non_null(strstr(buf, "icmpv6 type mld2-listener-report meta oifkind \"macvlan\" dup "
-				    "to ip6 daddr device oif map @vmac_map drop\n"));
-	assert_non_null(strstr(buf, "icmpv6 type nd-router-solicit meta oifkind \"macvlan\" oif "
-				    "@vmac_set drop\n"));
-	assert_true(vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_ADD, AF_INET, "vrrp.52",
-					 "eth0") > 0);
-	assert_string_equal(buf, "add element ip vigil_vmac vmac_map { \"vrrp.52\" : \"eth0\" }\n");
-	assert_true(vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_DEL, AF_INET6, "vrrp.53",
-					 "eth0") > 0);
-	assert_string_equal(buf,
-			    "delete element ip6 vigil_vmac vmac_map { \"vrrp.53\" : \"eth0\" }\n"
-			    "delete element ip6 vigil_vmac vmac_set { \"vrrp.53\" }\n");
-	assert_true(
-	    vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_DROP, AF_INET6, NULL, NULL) > 0);
-	assert_string_equal(buf, "delete table ip6 vigil_vmac\n");
-	/* Names nft could not read back, and a buffer too small. */
-	assert_int_equal(
-	    vrrp_vmac_nft_script(buf, sizeof(buf), VRRP_VMAC_NFT_ADD, AF_INET, "a\"b", "eth0"),
-	    -EINVAL);
-	assert_int_equal(vrrp_vmac_nft_script(buf, 20, VRRP_VMAC_NFT_CREATE, AF_INET, NULL, NULL),
-			 -ENOSPC);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mac),	       cmocka_unit_test(test_candidates),
 	    cmocka_unit_test(test_judge),      cmocka_unit_test(test_rp_filter_merge),
-	    cmocka_unit_test(test_nft_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
