@@ -42,6 +42,16 @@ bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_
 	       (!a->vmac_mac_set || !memcmp(a->vmac_mac, b->vmac_mac, 6));
 }
 
+bool vrrp_conf_same_router(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b)
+{
+	if (a->vrid != b->vrid || a->family != b->family || !str_same(a->interface, b->interface) ||
+	    !a->peers != !b->peers)
+		return false;
+	if (a->peers)
+		return vaddr_equal(&a->src_addr, &b->src_addr);
+	return a->use_vmac == b->use_vmac && vaddr_equal(&a->mcast_dst, &b->mcast_dst);
+}
+
 /* The flags vrrp/addr.c would set: what changes the kernel's address. */
 static unsigned addr_flags(const struct vrrp_addr_conf *a)
 {

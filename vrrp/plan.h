@@ -15,6 +15,15 @@
  * are matched by name before this is asked. */
 bool vrrp_conf_compatible(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b);
 
+/* Whether @a and @b are the same virtual router for keepalived 2.2.7
+ * (vrrp_exist()): same VRID, family and interface, both unicast or both
+ * multicast; unicast: the same source address; multicast: use_vmac on both
+ * or neither, the same group. An instance a reload restarts (not
+ * vrrp_conf_compatible()) that stays the same router notifies nothing of
+ * its old self; one that does not is notified as deleted, as keepalived
+ * does for an instance it no longer finds. */
+bool vrrp_conf_same_router(const struct vrrp_instance_conf *a, const struct vrrp_instance_conf *b);
+
 /* Whether two address lines describe the same kernel address (address,
  * prefix, device, scope, label, broadcast, peer, flags), so a reload keeps
  * it in place; any difference means remove the old and add the new. */

@@ -162,6 +162,31 @@ void vrrp_sync_member_changed(struct vrrp_sync *s, struct vrrp_instance *inst,
 	}
 }
 
+void vrrp_sync_applied(struct vrrp_sync *s)
+{
+	char why[192];
+	unsigned masters = 0, backups = 0;
+
+	for (unsigned i = 0; i < s->n_members; i++) {
+		enum vrrp_state st = vrrp_instance_state(s->members[i]);
+
+		if (!s->members[i]->started)
+			return;
+		masters += st == VRRP_STATE_MASTER;
+		backups += st == VRRP_STATE_BACKUP;
+	}
+	if (masters && backups) {
+		snprintf(why, sizeof(why), "sync group %s: not every member is MASTER",
+			 s->conf->name);
+		s->syncing = true;
+		for (unsigned i = 0; i < s->n_members; i++)
+			if (vrrp_instance_state(s->members[i]) == VRRP_STATE_MASTER)
+				vrrp_instance_sync_event(s->members[i], VRRP_EV_SYNC_BACKUP, why);
+		s->syncing = false;
+	}
+	settle(s);
+}
+
 void vrrp_sync_notify_stop(struct vrrp_sync *s)
 {
 	vrrp_notify_run(s->v->scripts, &s->notify, true, s->conf->name, "STOP", 0);

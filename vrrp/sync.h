@@ -60,6 +60,12 @@ void vrrp_sync_want_master(struct vrrp_sync *s, struct vrrp_instance *inst);
 void vrrp_sync_member_changed(struct vrrp_sync *s, struct vrrp_instance *inst,
 			      enum vrrp_state prev);
 
+/* A configuration was applied and every member started: as keepalived
+ * 2.2.7's vrrp_init_state() after a reload, a group not wholly MASTER
+ * (a member restarted or added) sends its masters back to BACKUP, so
+ * they all take MASTER together again; then the group's notifies. */
+void vrrp_sync_applied(struct vrrp_sync *s);
+
 /* At daemon stop: notify_stop, notify GROUP name STOP 0, FIFO. */
 void vrrp_sync_notify_stop(struct vrrp_sync *s);
 

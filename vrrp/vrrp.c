@@ -120,12 +120,6 @@ struct vrrp_instance *vrrp_instance_by_name(struct vrrp *v, const char *name)
 	return NULL;
 }
 
-static void stop_and_free(struct vrrp_instance *inst)
-{
-	vrrp_instance_shutdown(inst);
-	vrrp_instance_free(inst);
-}
-
 /* Instances of @next that run already with a compatible configuration,
  * in @next's order; the others are stopped and freed. */
 static struct vrrp_instance *keep_compatible(struct vrrp *v, const struct vigil_config *next,
@@ -141,9 +135,14 @@ static struct vrrp_instance *keep_compatible(struct vrrp *v, const struct vigil_
 				continue;
 			*pp = i->next;
 			if (!vrrp_conf_compatible(i->conf, c)) {
+				enum vrrp_state was = vrrp_instance_state(i);
+
 				log_info("(%s) its VRID, interface, family or addressing changed: "
 					 "restarting it", c->name);
-				stop_and_free(i);
+				vrrp_instance_shutdown(i);
+				if (!vrrp_conf_same_router(i->conf, c))
+					vrrp_instance_notify_deleted(i, was);
+				vrrp_instance_free(i);
 				(*stopped)++;
 				break;
 			}
@@ -428,8 +427,11 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	v->tracker = tracker;
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		track_apply(v, i);
-	if (!startup_delayed(v, next))
+	if (!startup_delayed(v, next)) {
 		started = start_instances(v);
+		for (struct vrrp_sync *s = v->syncs; s; s = s->next)
+			vrrp_sync_applied(s);
+	}
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		fault += vrrp_instance_state(i) == VRRP_STATE_FAULT;
 	snprintf(text, len, "%u VRRP instance%s (%u kept, %u started, %u stopped, %u in FAULT)",

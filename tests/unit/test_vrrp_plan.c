@@ -39,16 +39,22 @@ static void unload(struct loaded *l)
 	diag_list_free(&l->dl);
 }
 
-/* compatible(A, B): load two instance bodies and compare. */
-static bool compatible(const char *a, const char *b)
+/* Load two instance bodies and compare them with @cmp. */
+static bool pair(bool (*cmp)(const struct vrrp_instance_conf *, const struct vrrp_instance_conf *),
+		 const char *a, const char *b)
 {
 	struct loaded la, lb;
 	bool r;
 
-	r = vrrp_conf_compatible(load(&la, a), load(&lb, b));
+	r = cmp(load(&la, a), load(&lb, b));
 	unload(&la);
 	unload(&lb);
 	return r;
+}
+
+static bool compatible(const char *a, const char *b)
+{
+	return pair(vrrp_conf_compatible, a, b);
 }
 
 #define VIP " virtual_ipaddress {\n 10.0.0.100/32\n }\n"
@@ -86,6 +92,33 @@ static void test_restarting_changes(void **state)
 	assert_false(compatible(VIP " use_vmac vrrp51", VIP " use_vmac vmac51"));
 	assert_false(compatible(VIP " use_vmac 02:00:00:00:00:33", VIP " use_vmac 02:00:00:00:00:34"));
 	assert_false(compatible(VIP " use_vmac", VIP " use_vmac\n vmac_xmit_base"));
+}
+
+static bool same_router(const char *a, const char *b)
+{
+	return pair(vrrp_conf_same_router, a, b);
+}
+
+/* What keepalived 2.2.7's vrrp_exist() still finds across a reload. */
+static void test_same_router(void **state)
+{
+	(void)state;
+	assert_true(same_router(VIP, VIP " priority 150"));
+	/* Restarted by vigil, the same router for keepalived. */
+	assert_true(same_router(VIP " version 2", VIP " version 3"));
+	assert_true(same_router(VIP, VIP " mcast_src_ip 10.0.0.9"));
+	assert_true(same_router(VIP " unicast_peer {\n 10.0.0.1\n }",
+				VIP " unicast_peer {\n 10.0.0.2\n }"));
+	assert_true(same_router(VIP " use_vmac vrrp51", VIP " use_vmac vmac51"));
+	/* Another router: the old one is notified as deleted. */
+	assert_false(same_router(VIP, " virtual_router_id 52\n" VIP));
+	assert_false(same_router(VIP, " interface eth1\n" VIP));
+	assert_false(same_router(VIP, " virtual_ipaddress {\n fd00::1/128\n }\n"));
+	assert_false(same_router(VIP, VIP " unicast_peer {\n 10.0.0.1\n }"));
+	assert_false(same_router(VIP " unicast_src_ip 10.0.0.8\n unicast_peer {\n 10.0.0.1\n }",
+				 VIP " unicast_src_ip 10.0.0.9\n unicast_peer {\n 10.0.0.1\n }"));
+	assert_false(same_router(VIP, VIP " mcast_dst_ip 224.0.0.19"));
+	assert_false(same_router(VIP, VIP " use_vmac"));
 }
 
 /* same(A, B): the first VIP of each body. */
@@ -173,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_place_changes),
 	    cmocka_unit_test(test_restarting_changes),
+	    cmocka_unit_test(test_same_router),
 	    cmocka_unit_test(test_addr_same),
 	    cmocka_unit_test(test_blocks),
 	    cmocka_unit_test(test_blocks_addr),
