@@ -52,8 +52,11 @@ static int addr_option(struct conf_ctx *ctx, const struct cfg_node *n, unsigned 
 	else if (!strcmp(w, "noprefixroute")) a->noprefixroute = true;
 	else if (!strcmp(w, "autojoin")) a->autojoin = true;
 	else if (!strcmp(w, "no_track")) a->no_track = true;
-	else if (!strcmp(w, "use_vmac") && where == VRRP_ADDR_VIRTUAL) a->use_vmac = true;
-	else {
+	else if (!strcmp(w, "use_vmac") && where == VRRP_ADDR_VIRTUAL) {
+		a->use_vmac = true;
+		conf_warning(ctx, n, i, "per-address 'use_vmac' is not supported by vigil; the "
+					"address goes on its interface itself");
+	} else {
 		static const char *const with_value[] = { "dev", "label", "scope", "track_group", "peer",
 							  "brd", "broadcast", "preferred_lft", NULL };
 		int k = 0;

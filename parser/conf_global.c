@@ -522,7 +522,8 @@ static const struct kw global_defs_kws[] = {
 	{ "tmp_config_directory", NULL, 0, KW_ANY, KW_IGNORED, "vigil keeps the config in memory" },
 	{ "umask", NULL, 0, KW_ANY, KW_IGNORED, "vigil creates files 0600" },
 	{ "vrrp_cpu_affinity", NULL, 0, KW_ANY, KW_IGNORED, "CPU affinity" },
-	{ "vrrp_garp_extra_if_vmac", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
+	{ "vrrp_garp_extra_if_vmac", NULL, 0, KW_ANY, KW_IGNORED,
+	  "keepalived 2.2.7 does not know it either (vrrp_garp_extra_if)" },
 	{ "vrrp_ipsets", NULL, 0, KW_ANY, KW_IGNORED, "vigil manages its own ipset" },
 	{ "vrrp_netlink_cmd_rcv_bufs", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "vrrp_netlink_cmd_rcv_bufs_force", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
@@ -531,7 +532,7 @@ static const struct kw global_defs_kws[] = {
 	{ "vrrp_process_name", NULL, 0, KW_ANY, KW_IGNORED, "process names" },
 	{ "vrrp_rx_bufs_multiplier", NULL, 0, KW_ANY, KW_IGNORED, "socket buffer sizing" },
 	{ "vrrp_rx_bufs_policy", NULL, 0, KW_ANY, KW_IGNORED, "socket buffer sizing" },
-	{ "vrrp_vmac_garp_intvl", NULL, 0, KW_ANY, KW_IGNORED, "not modelled yet" },
+	{ "vrrp_vmac_garp_intvl", h_garp_extra_if, 1, 2, KW_DEPRECATED, "vrrp_garp_extra_if" },
 };
 static const struct kw_table global_defs_table = KW_TABLE("global_defs", global_defs_kws);
 

@@ -210,7 +210,6 @@ struct vrrp_instance_conf {
 	bool vmac_mac_set;
 	bool vmac_xmit_base;
 	bool use_vmac_addr;
-	uint32_t vmac_garp_intvl_s;
 
 	struct vrrp_garp_conf garp;   /* resolved from vrrp_garp_* globals */
 	uint32_t down_timer_adverts;  /* default 3 (RFC) */

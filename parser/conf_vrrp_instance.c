@@ -260,8 +260,12 @@ H(i_use_vmac)
 }
 
 H(i_vmac_xmit_base) { (void)ctx; (void)n; VI(obj)->vmac_xmit_base = true; }
-H(i_use_vmac_addr) { (void)ctx; (void)n; VI(obj)->use_vmac_addr = true; }
-H(i_vmac_garp_intvl) { conf_u32(ctx, n, 1, 0, 86400, &VI(obj)->vmac_garp_intvl_s); }
+H(i_use_vmac_addr)
+{
+	VI(obj)->use_vmac_addr = true;
+	conf_warning(ctx, n, 0, "'use_vmac_addr' is not supported by vigil; addresses on other "
+				"interfaces go on those interfaces themselves");
+}
 
 H(i_garp_master_delay)
 {
@@ -361,7 +365,8 @@ static const struct kw instance_kws[] = {
 	{ "use_vmac", i_use_vmac, 0, 2, 0, NULL },
 	{ "vmac_xmit_base", i_vmac_xmit_base, 0, 0, 0, NULL },
 	{ "use_vmac_addr", i_use_vmac_addr, 0, 0, 0, NULL },
-	{ "vmac_garp_intvl", i_vmac_garp_intvl, 1, 1, 0, NULL },
+	/* keepalived 2.2.7: the same handler as garp_extra_if, deprecated. */
+	{ "vmac_garp_intvl", i_garp_extra_if, 1, 2, KW_DEPRECATED, "garp_extra_if" },
 	{ "use_ipvlan", NULL, 0, 3, KW_IGNORED, "ipvlan interfaces are not supported; use use_vmac" },
 	{ "garp_master_delay", i_garp_master_delay, 1, 1, 0, NULL },
 	{ "garp_master_repeat", i_garp_master_repeat, 1, 1, 0, NULL },

@@ -107,7 +107,7 @@ static void rearm(struct vrrp_announce *an)
 	uint64_t at = earliest(an->round_at, earliest(an->delayed_at,
 						      earliest(an->refresh_at, an->lower_at)));
 
-	at = earliest(at, an->added_at);
+	at = earliest(at, earliest(an->added_at, an->extra_at));
 
 	if (!an->timer)
 		return;
@@ -155,6 +155,42 @@ static void send_added_due(struct vrrp_instance *inst, uint64_t now)
 	an->n_added = kept;
 }
 
+/* keepalived 2.2.7's garp_extra_if, as observed: the first VIP of each
+ * interface other than the instance's own (its interface, its VMAC),
+ * one GARP/NA each; only with `all`, as vigil makes no per-address VMAC
+ * (the interfaces keepalived sends on without `all`). */
+static void send_extra_if(struct vrrp_instance *inst)
+{
+	const struct vrrp_instance_conf *c = inst->conf;
+	const struct vrrp_addr_list *lists[] = {&c->vips, &c->evips};
+	const char *vmac = inst->vmac.ifindex ? inst->vmac.name : NULL;
+	const char *done[32];
+	unsigned n_done = 0;
+
+	for (unsigned l = 0; l < 2; l++)
+		for (const struct vrrp_addr_conf *a = lists[l]->first; a; a = a->next) {
+			const char *dev = vrrp_instance_vip_dev(inst, a);
+			bool seen = false;
+
+			if (!dev || (c->interface && !strcmp(dev, c->interface)) ||
+			    (vmac && !strcmp(dev, vmac)))
+				continue;
+			for (unsigned i = 0; i < n_done && !seen; i++)
+				seen = !strcmp(done[i], dev);
+			if (seen)
+				continue;
+			if (n_done < sizeof(done) / sizeof(done[0]))
+				done[n_done++] = dev;
+			count(inst, a, send_one(inst, a));
+		}
+}
+
+/* The garp_extra_if interval of @c, 0 when it sends nothing. */
+static uint64_t extra_if_us(const struct vrrp_instance_conf *c)
+{
+	return c->garp.extra_if_all ? (uint64_t)c->garp.extra_if_s * 1000000 : 0;
+}
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 {
 	struct vrrp_instance *inst = data;
@@ -180,6 +216,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		an->refresh_at = now + g->master_refresh_us;
 		run_burst(inst, g->master_refresh_repeat, now);
 	}
+	if (an->extra_at && now >= an->extra_at) {
+		an->extra_at = now + extra_if_us(inst->conf);
+		send_extra_if(inst);
+	}
 	rearm(an);
 	return 0;
 }
@@ -203,6 +243,7 @@ void vrrp_announce_begin(struct vrrp_instance *inst)
 		log_warn("(%s) no timer for repeated announcements", inst->conf->name);
 	an->delayed_at = g->master_delay_us ? now + g->master_delay_us : 0;
 	an->refresh_at = g->master_refresh_us ? now + g->master_refresh_us : 0;
+	an->extra_at = extra_if_us(inst->conf) ? now + extra_if_us(inst->conf) : 0;
 	run_burst(inst, g->master_repeat ? g->master_repeat : 1, now);
 	rearm(an);
 }
@@ -213,6 +254,7 @@ void vrrp_announce_end(struct vrrp_instance *inst)
 
 	an->rounds_left = 0;
 	an->round_at = an->delayed_at = an->refresh_at = an->added_at = an->lower_at = 0;
+	an->extra_at = 0;
 	an->n_added = 0;
 	rearm(an);
 }
@@ -267,10 +309,14 @@ static const struct vrrp_addr_conf *find_same(const struct vrrp_addr_list *l,
 	return NULL;
 }
 
-void vrrp_announce_rebase_added(struct vrrp_instance *inst, const struct vrrp_instance_conf *next)
+void vrrp_announce_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next)
 {
 	struct vrrp_announce *an = &inst->announce;
+	uint64_t extra = extra_if_us(next);
 	unsigned kept = 0;
+
+	if (inst->fsm.state == VRRP_STATE_MASTER && extra != extra_if_us(inst->conf))
+		an->extra_at = extra ? vrrp_now_us() + extra : 0;
 
 	an->added_at = 0;
 	for (unsigned i = 0; i < an->n_added; i++) {

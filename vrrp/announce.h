@@ -4,6 +4,10 @@
  * garp_master_delay later, and garp_master_refresh_repeat rounds every
  * garp_master_refresh while master; rounds are spaced by the global
  * vrrp_garp_interval / vrrp_gna_interval (back to back when 0).
+ * garp_extra_if all N (keepalived 2.2.7; vmac_garp_intvl is its old
+ * name): every N seconds while master, one GARP/NA on each interface other
+ * than the instance's own that carries one of its VIPs, whose MAC adverts
+ * do not keep fresh in switches' tables.
  */
 #ifndef VIGIL_VRRP_ANNOUNCE_H
 #define VIGIL_VRRP_ANNOUNCE_H
@@ -37,6 +41,7 @@ struct vrrp_announce {
 	unsigned n_added, cap_added;
 	uint64_t added_at;    /* the earliest of them; 0 = none */
 	uint64_t lower_at;    /* the garp_lower_prio_delay burst; 0 = none */
+	uint64_t extra_at;    /* the next garp_extra_if round; 0 = none */
 	uint64_t sent;        /* GARPs and NAs sent */
 	uint64_t errors;
 };
@@ -58,11 +63,13 @@ void vrrp_announce_lower_prio(struct vrrp_instance *inst);
  * GARPs"). @a belongs to the instance's configuration. */
 void vrrp_announce_addr(struct vrrp_instance *inst, const struct vrrp_addr_conf *a);
 
-/* The configuration @next replaces the one the added addresses belong
- * to: those it still has (in its VIPs or excluded VIPs) keep their second
- * burst, now pointing into @next; the others are forgotten. So two
- * reloads in quick succession lose neither reload's second burst. */
-void vrrp_announce_rebase_added(struct vrrp_instance *inst,
+/* The configuration @next replaces the running one (a reload keeping the
+ * instance): the added addresses it still has (in its VIPs or excluded
+ * VIPs) keep their second burst, now pointing into @next; the others are
+ * forgotten. So two reloads in quick succession lose neither reload's
+ * second burst. A master whose garp_extra_if changed starts over with the
+ * new interval. */
+void vrrp_announce_reconfigure(struct vrrp_instance *inst,
 				const struct vrrp_instance_conf *next);
 
 /* Release the timer (the instance is freed). */

@@ -1005,8 +1005,9 @@ void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_ins
 	const struct vrrp_instance_conf *old = inst->conf;
 	struct vrrp_fsm_params before = inst->params;
 
-	vrrp_announce_rebase_added(inst, next); /* they point into @old */
-	vrrp_vipwatch_clear(&inst->vipwatch);   /* so do these */
+	/* Both hold pointers into @old. */
+	vrrp_announce_reconfigure(inst, next);
+	vrrp_vipwatch_clear(&inst->vipwatch);
 	if (inst->vips_installed) {
 		const struct vrrp_route_set from = {.routes = &old->routes, .rules = &old->rules};
 		const struct vrrp_route_set to = {.routes = &next->routes, .rules = &next->rules};
