@@ -68,6 +68,7 @@ struct vrrp_instance {
 	bool hold_tracked;               /* a weight-0 script has no verdict yet */
 	bool fault_setup;                /* no interface, socket or source address yet */
 	bool started;                    /* vrrp_instance_start() was called */
+	enum vrrp_state reload_from;     /* its state when a reload kept it; INIT: new */
 	bool vips_installed;
 	struct vrrp_vipwatch vipwatch;   /* which of them the kernel showed */
 	struct vrrp_sync *sync;          /* its vrrp_sync_group, or NULL */

@@ -25,6 +25,7 @@ struct vrrp_sync *vrrp_sync_new(struct vrrp *v, const struct vrrp_sync_group_con
 	s->v = v;
 	s->conf = conf;
 	s->state = prev ? prev->state : VRRP_STATE_INIT;
+	s->reload_from = s->state;
 	vrrp_notify_prepare(&s->notify, &conf->notify, conf->name,
 			    v->global && v->global->enable_script_security);
 	return s;

@@ -34,6 +34,7 @@ struct vrrp_sync {
 	struct vrrp_instance **members; /* running members, in config order */
 	unsigned n_members;
 	enum vrrp_state state;          /* the group's, INIT until a member runs */
+	enum vrrp_state reload_from;    /* its namesake's state at the reload; INIT: new */
 	struct vrrp_notify notify;
 	bool syncing;                   /* moving members: settle once, at the end */
 };

@@ -357,6 +357,26 @@ static bool startup_delayed(struct vrrp *v, const struct vigil_config *next)
 	       enabled != SD_EVENT_OFF;
 }
 
+/* fifo_write_vrrp_states_on_reload, as keepalived 2.2.7's
+ * vrrp_init_state() after a reload (for readers that open the FIFO again):
+ * the line of every group the reload left in its state, then of every
+ * instance it kept in BACKUP or FAULT; not of a kept master (keepalived
+ * takes another path for those), nor of what changed (notified already). */
+static void fifo_states_on_reload(struct vrrp *v)
+{
+	for (const struct vrrp_sync *s = v->syncs; s; s = s->next)
+		if (s->reload_from != VRRP_STATE_INIT && s->state == s->reload_from)
+			vrrp_fifos_write(&v->fifos, true, s->conf->name, vrrp_state_name(s->state),
+					 0);
+	for (const struct vrrp_instance *i = v->instances; i; i = i->next) {
+		enum vrrp_state st = vrrp_instance_state(i);
+
+		if ((st == VRRP_STATE_BACKUP || st == VRRP_STATE_FAULT) && st == i->reload_from)
+			vrrp_fifos_write(&v->fifos, false, i->conf->name, vrrp_state_name(st),
+					 i->params.priority);
+	}
+}
+
 int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vigil_config *next,
 	       char *text, size_t len)
 {
@@ -403,6 +423,7 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 					break;
 				}
 			i->next = NULL;
+			i->reload_from = vrrp_instance_state(i);
 			vrrp_instance_reconfigure(i, c);
 		} else {
 			i = vrrp_instance_new(v, c);
@@ -431,6 +452,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 		started = start_instances(v);
 		for (struct vrrp_sync *s = v->syncs; s; s = s->next)
 			vrrp_sync_applied(s);
+		if (prev && next->global.fifo_write_vrrp_states_on_reload)
+			fifo_states_on_reload(v);
 	}
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		fault += vrrp_instance_state(i) == VRRP_STATE_FAULT;

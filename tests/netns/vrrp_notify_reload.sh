@@ -9,7 +9,10 @@
 #    the group, no longer all MASTER, takes VI_C back to BACKUP (G2 BACKUP,
 #    scripts and lines), then both and G2 become MASTER together;
 #  - sync group G1 {VI_A, VI_B} removed, its members kept: nothing (no
-#    DELETED for a group in keepalived 2.2.7), nor for VI_KEEP.
+#    DELETED for a group in keepalived 2.2.7), nor for VI_KEEP;
+#  - fifo_write_vrrp_states_on_reload: the FIFO line of group G3 {VI_KEEP}
+#    (MASTER, kept) and of VI_F (FAULT: its interface is down, kept); none
+#    for the masters kept (VI_KEEP, VI_A, VI_B), as keepalived.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
@@ -52,8 +55,11 @@ write_conf() { # FILE NODE PHASE
 		echo "global_defs {"
 		echo "	vrrp_garp_master_delay 0"
 		echo "	vrrp_notify_fifo $T/fifo.$2"
+		echo "	fifo_write_vrrp_states_on_reload"
 		echo "}"
 		inst VI_KEEP 10 "$2"
+		inst VI_F 70 "$2" | sed 's/interface eth0/interface dn0/'
+		echo "vrrp_sync_group G3 { group { VI_KEEP } }"
 		inst VI_A 50 "$2"
 		inst VI_B 51 "$2"
 		inst VI_C 60 "$2"
@@ -70,6 +76,8 @@ write_conf() { # FILE NODE PHASE
 }
 
 net_setup 2 || { not_ok "topology"; done_testing; }
+ip -n "$(ns 1)" link add dn0 type veth peer name dn1
+ip -n "$(ns 2)" link add dn0 type veth peer name dn1
 holds_all() { # NODE LAST-OCTETS...
 	h=$1; shift
 	for o; do holds "$h" "10.99.$h.$o" || return 1; done
@@ -121,6 +129,9 @@ check "vigild: G2 BACKUP then MASTER (scripts, notify, FIFO)" \
 	      has 1 "G2 gmaster-script" && has 1 "GROUP G2 MASTER 0" && has 1 "fifo: GROUP \"G2\" MASTER 0"'
 check "vigild: nothing for G1 (removed), VI_A, VI_B, VI_KEEP" \
 	eval '! grep -q -E "G1|VI_A|VI_B|VI_KEEP" "$T/reload.1"'
+check "vigild: fifo_write_vrrp_states_on_reload: G3 MASTER and VI_F FAULT on the FIFO, nothing else for them" \
+	eval 'has 1 "fifo: GROUP \"G3\" MASTER 0" && has 1 "fifo: INSTANCE \"VI_F\" FAULT 100" &&
+	      [ "$(grep -c -E "G3|VI_F" "$T/reload.1")" -eq 2 ]'
 
 if [ -x "$KEEPALIVED" ]; then
 	run 2 keepalived
