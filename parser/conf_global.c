@@ -1,6 +1,7 @@
 /* global_defs and the top-level daemon keywords (see conf_global.h). */
 #include "build-config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "parser/conf_internal.h"
@@ -247,6 +248,60 @@ H(h_nftables)
 		conf_str(ctx, n, 1, &G(ctx)->nftables_table);
 }
 
+/* An ipset name the kernel takes (IPSET_MAXNAMELEN 32 with its NUL;
+ * keepalived refuses 31 and more). */
+#define IPSET_NAME_MAX 30
+
+/* @base @suffix, or NULL (reported) when longer than an ipset name. */
+static const char *ipset_name(struct conf_ctx *ctx, const struct cfg_node *n, unsigned i,
+			      const char *base, const char *suffix)
+{
+	size_t len = strlen(base) + strlen(suffix);
+	char *s;
+
+	if (!*base || len > IPSET_NAME_MAX) {
+		conf_error(ctx, n, i, "ipset name '%s%s' is %s - ignoring vrrp_ipsets", base,
+			   suffix, *base ? "too long (30 characters at most)" : "empty");
+		return NULL;
+	}
+	s = arena_alloc(ctx->arena, len + 1);
+	if (s)
+		snprintf(s, len + 1, "%s%s", base, suffix);
+	return s;
+}
+
+/* keepalived 2.2.7: without names it uses no ipsets (its nftables mode
+ * never does); vigil's blocking always goes through its own. The IGMP
+ * and MLD set names (4th, 5th) are accepted: vigil's VMAC rules are
+ * nftables rules of their own (vrrp/vmac_nft.h). */
+H(h_vrrp_ipsets)
+{
+	struct global_conf *g = G(ctx);
+	const char *v4, *v6, *if6;
+
+	UNUSED_OBJ;
+	if (n->argc < 2) {
+		conf_warning(ctx, n, 0,
+			     "vrrp_ipsets without names: vigil keeps blocking through its ipsets "
+			     "vigil and vigil6");
+		return;
+	}
+	v4 = ipset_name(ctx, n, 1, n->args[1].s, "");
+	v6 = n->argc > 2 ? ipset_name(ctx, n, 2, n->args[2].s, "")
+			 : ipset_name(ctx, n, 1, n->args[1].s, "6");
+	if6 = n->argc > 3 ? ipset_name(ctx, n, 3, n->args[3].s, "")
+			  : ipset_name(ctx, n, 1, n->args[1].s, "_if6");
+	if (!v4 || !v6 || !if6)
+		return;
+	if (!strcmp(v4, v6) || !strcmp(v4, if6) || !strcmp(v6, if6)) {
+		conf_error(ctx, n, 1, "vrrp_ipsets names must differ - ignoring vrrp_ipsets");
+		return;
+	}
+	g->vrrp_ipset4 = v4;
+	g->vrrp_ipset6 = v6;
+	g->vrrp_ipset_if6 = if6;
+}
+
 H(h_iptables)
 {
 	UNUSED_OBJ;
@@ -446,6 +501,7 @@ static const struct kw global_defs_kws[] = {
 	{ "nftables_counters", h_nftables_counters, 0, 0, 0, NULL },
 	{ "nftables_ifindex", h_nftables_ifindex, 0, 0, 0, NULL },
 	{ "vrrp_iptables", h_iptables, 0, 2, 0, NULL },
+	{ "vrrp_ipsets", h_vrrp_ipsets, 0, 5, 0, NULL },
 	{ "script_user", h_script_user, 1, 2, 0, NULL },
 	{ "enable_script_security", h_enable_script_security, 0, 0, 0, NULL },
 	{ "startup_script", h_startup_script, 1, 3, 0, NULL },
@@ -524,7 +580,6 @@ static const struct kw global_defs_kws[] = {
 	{ "vrrp_cpu_affinity", NULL, 0, KW_ANY, KW_IGNORED, "CPU affinity" },
 	{ "vrrp_garp_extra_if_vmac", NULL, 0, KW_ANY, KW_IGNORED,
 	  "keepalived 2.2.7 does not know it either (vrrp_garp_extra_if)" },
-	{ "vrrp_ipsets", NULL, 0, KW_ANY, KW_IGNORED, "vigil manages its own ipset" },
 	{ "vrrp_netlink_cmd_rcv_bufs", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "vrrp_netlink_cmd_rcv_bufs_force", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },
 	{ "vrrp_netlink_monitor_rcv_bufs", NULL, 0, KW_ANY, KW_IGNORED, "netlink buffer sizing" },

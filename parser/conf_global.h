@@ -123,6 +123,10 @@ struct global_conf {
 	const char *nftables_table;          /* "keepalived" */
 	int32_t nftables_priority;           /* -1 */
 	bool nftables_counters, nftables_ifindex;
+	/* vrrp_ipsets NAME [NAME6 [NAME_IF6 ...]]: the no_accept ipsets
+	 * (NAME6 = NAME "6", NAME_IF6 = NAME "_if6" when left out, as
+	 * keepalived derives them); NULL: vigil's own ("vigil", "vigil6"). */
+	const char *vrrp_ipset4, *vrrp_ipset6, *vrrp_ipset_if6;
 	const char *iptables_chain_in, *iptables_chain_out;
 
 	const char *script_user, *script_group; /* NULL: keepalived_script or root */

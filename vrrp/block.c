@@ -29,13 +29,14 @@
 
 struct vrrp_block {
 	struct ipset_session *session;
-	struct vrrp_block_settings s; /* s.table owned */
+	struct vrrp_block_settings s; /* s.table owned; s.set4/6 unused */
 	struct vrrp_block_sets sets;
+	char set4[IPSET_MAXNAMELEN], set6[IPSET_MAXNAMELEN];
 };
 
-static const char *set_name(int family)
+static const char *set_name(const struct vrrp_block *b, int family)
 {
-	return family == AF_INET6 ? VRRP_BLOCK_SET6 : VRRP_BLOCK_SET4;
+	return family == AF_INET6 ? b->set6 : b->set4;
 }
 
 static void report(struct vrrp_block *b, char *why, size_t len, const char *what)
@@ -121,6 +122,7 @@ static int set_settings(struct vrrp_block *b, const struct vrrp_block_settings *
 	free((char *)b->s.table);
 	b->s = *s;
 	b->s.table = table;
+	b->s.set4 = b->s.set6 = NULL;
 	return 0;
 }
 
@@ -143,13 +145,15 @@ int vrrp_block_open(const struct vrrp_block_settings *s, struct vrrp_block **out
 		return -ENOMEM;
 	}
 	ipset_envopt_set(b->session, IPSET_ENV_EXIST);
+	snprintf(b->set4, sizeof(b->set4), "%s", s->set4 ? s->set4 : VRRP_BLOCK_SET4);
+	snprintf(b->set6, sizeof(b->set6), "%s", s->set6 ? s->set6 : VRRP_BLOCK_SET6);
 	rc = set_settings(b, s);
 	if (rc == 0)
-		rc = set_create(b, VRRP_BLOCK_SET4, NFPROTO_IPV4, why, len);
+		rc = set_create(b, b->set4, NFPROTO_IPV4, why, len);
 	if (rc == 0)
-		rc = set_create(b, VRRP_BLOCK_SET6, NFPROTO_IPV6, why, len);
-	if (rc == 0 && (rc = set_index(VRRP_BLOCK_SET4, &b->sets.index4)) == 0)
-		rc = set_index(VRRP_BLOCK_SET6, &b->sets.index6);
+		rc = set_create(b, b->set6, NFPROTO_IPV6, why, len);
+	if (rc == 0 && (rc = set_index(b->set4, &b->sets.index4)) == 0)
+		rc = set_index(b->set6, &b->sets.index6);
 	if (rc < 0 && why && !*why)
 		snprintf(why, len, "ipset index: %s", strerror(-rc));
 	if (rc == 0)
@@ -190,7 +194,7 @@ static int member(struct vrrp_block *b, enum ipset_cmd cmd, const struct vaddr *
 	else
 		memcpy(&ip.in, &a->u.v4, sizeof(ip.in));
 	ipset_data_reset(ipset_session_data(b->session));
-	ipset_session_data_set(b->session, IPSET_SETNAME, set_name(a->family));
+	ipset_session_data_set(b->session, IPSET_SETNAME, set_name(b, a->family));
 	if (!ipset_type_get(b->session, cmd)) {
 		ipset_session_report_reset(b->session);
 		return -ENOENT;
@@ -222,8 +226,8 @@ int vrrp_block_remove(struct vrrp_block *b)
 		return 0;
 	/* The rules first: they hold the sets. */
 	rc = vrrp_block_nft_delete(b->s.table);
-	rc4 = set_destroy(b, VRRP_BLOCK_SET4);
-	rc6 = set_destroy(b, VRRP_BLOCK_SET6);
+	rc4 = set_destroy(b, b->set4);
+	rc6 = set_destroy(b, b->set6);
 	vrrp_block_free(b);
 	return rc < 0 ? rc : rc4 < 0 ? rc4 : rc6;
 }
@@ -309,9 +313,9 @@ int vrrp_block_members(struct vrrp_block *b, struct vaddr **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	rc = members_of(b, VRRP_BLOCK_SET4, out, n);
+	rc = members_of(b, b->set4, out, n);
 	if (rc == 0)
-		rc = members_of(b, VRRP_BLOCK_SET6, out, n);
+		rc = members_of(b, b->set6, out, n);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;

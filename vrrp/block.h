@@ -2,8 +2,9 @@
  * runs without `accept` (`no_accept`, or strict mode) must not accept
  * packets addressed to its VIPs. As keepalived does, the kernel drops them:
  *
- *   ipsets   vigil (hash:ip, inet) and vigil6 (hash:ip, inet6): the VIPs of
- *            such masters, kept with libipset;
+ *   ipsets   vigil (hash:ip, inet) and vigil6 (hash:ip, inet6), or the
+ *            names of `vrrp_ipsets`: the VIPs of such masters, kept with
+ *            libipset;
  *   nftables tables `ip TABLE` and `ip6 TABLE` (TABLE from `nftables NAME`,
  *            else "vigil"), built with libnftnl, each with two chains:
  *            in  (hook input,  priority nftables_priority, default -1):
@@ -30,8 +31,7 @@
 
 struct vrrp_block;
 
-/* The ipsets' names; not configurable (keepalived's `vrrp_ipsets` is
- * accepted and ignored). */
+/* The ipsets' names without `vrrp_ipsets`. */
 #define VRRP_BLOCK_SET4 "vigil"
 #define VRRP_BLOCK_SET6 "vigil6"
 /* The tables' name without `nftables NAME`. */
@@ -41,6 +41,9 @@ struct vrrp_block_settings {
 	const char *table; /* nftables table name (both families) */
 	int32_t priority;  /* of the in and out chains */
 	bool counters;	   /* a counter on each drop rule (nftables_counters) */
+	/* The ipsets (NULL: VRRP_BLOCK_SET4/6). Taken at vrrp_block_open()
+	 * only: vrrp_block_update() keeps the sets it has. */
+	const char *set4, *set6;
 };
 
 /* Create the ipsets and the tables. What a previous run left behind is

@@ -248,6 +248,8 @@ static void block_settings(const struct global_conf *g, struct vrrp_block_settin
 	s->table = g->nftables_table ? g->nftables_table : VRRP_BLOCK_TABLE;
 	s->priority = g->nftables_priority;
 	s->counters = g->nftables_counters;
+	s->set4 = g->vrrp_ipset4 ? g->vrrp_ipset4 : VRRP_BLOCK_SET4;
+	s->set6 = g->vrrp_ipset6 ? g->vrrp_ipset6 : VRRP_BLOCK_SET6;
 }
 
 /* A previous run killed while master left its VIPs in the sets; those of
@@ -293,10 +295,10 @@ static void block_apply(struct vrrp *v, const struct vigil_config *prev,
 			v->block = NULL;
 			log_err("no_accept: cannot set up the nftables table %s and the ipsets "
 				"%s, %s: %s; VIPs of no_accept masters will accept traffic",
-				s.table, VRRP_BLOCK_SET4, VRRP_BLOCK_SET6, why);
+				s.table, s.set4, s.set6, why);
 		} else {
 			log_info("no_accept: VIPs blocked through ipsets %s, %s and nftables "
-				 "tables ip/ip6 %s", VRRP_BLOCK_SET4, VRRP_BLOCK_SET6, s.table);
+				 "tables ip/ip6 %s", s.set4, s.set6, s.table);
 			block_prune(v, next);
 		}
 		return;
@@ -304,6 +306,10 @@ static void block_apply(struct vrrp *v, const struct vigil_config *prev,
 	if (!prev)
 		return;
 	block_settings(&prev->global, &was);
+	/* The sets hold what is blocked now: renaming them would open a gap. */
+	if (strcmp(was.set4, s.set4) || strcmp(was.set6, s.set6))
+		log_warn("no_accept: vrrp_ipsets %s %s takes effect at the next start (the VIPs stay "
+			 "in %s, %s)", s.set4, s.set6, was.set4, was.set6);
 	if (!strcmp(was.table, s.table) && was.priority == s.priority &&
 	    was.counters == s.counters)
 		return;

@@ -14,7 +14,8 @@
 # flipping accept move the VIPs out of and back into the sets; a new
 # nftables_priority rebuilds the tables. A clean stop leaves no vigil table or set. With accept
 # (and no instance without it) the same connect succeeds and no table is
-# made; global vrrp_strict blocks like no_accept.
+# made; global vrrp_strict blocks like no_accept; vrrp_ipsets names the
+# sets.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 command -v nft >/dev/null && command -v ipset >/dev/null && command -v socat >/dev/null ||
@@ -202,4 +203,18 @@ check "vrrp_strict: the VIP is in the set" wait_until 1 in_set 1 vigil $VIP
 check "vrrp_strict: client TCP connect to the VIP gets no answer" not_served $VIP
 stop_node 1
 check "vrrp_strict: clean stop leaves nothing" no_leftovers 1
+
+# --- vrrp_ipsets: keepalived's names, the IPv6 set's derived -------------------------
+write_conf "$T/n1.conf" 150 no_accept "vrrp_ipsets blk"
+start_vigild 1 "$T/n1.conf"
+check "vrrp_ipsets blk: node 1 becomes master" wait_until 3 only_holder 1 $VIP
+check "vrrp_ipsets blk: the VIPs are in ipsets blk and blk6" \
+	eval 'wait_until 1 in_set 1 blk $VIP && wait_until 1 in_set 1 blk6 $VIP6'
+check "vrrp_ipsets blk: no set vigil or vigil6" \
+	eval '! in_ns 1 ipset list -n | grep -q -x -E "vigil6?"'
+check "vrrp_ipsets blk: client TCP connect to the VIP gets no answer" not_served $VIP
+check "vrrp_ipsets blk: nor to the IPv6 VIP" eval '! served6 $VIP6'
+stop_node 1
+check "vrrp_ipsets blk: clean stop destroys blk and blk6" \
+	eval '! in_ns 1 ipset list -n | grep -q -x -E "blk6?" && no_leftovers 1'
 done_testing

@@ -466,6 +466,36 @@ static void test_static_blocks(void **state)
 	assert_int_equal(v->garp_groups->garp_interval_us, 10000);
 }
 
+/* vrrp_ipsets: omitted names derived as keepalived 2.2.7 derives them;
+ * none, or names the kernel would refuse, leave vigil's own. */
+static void test_vrrp_ipsets(void **state)
+{
+	struct loaded *l = load("global_defs {\n vrrp_ipsets blk\n}\n");
+	const struct global_conf *g;
+
+	(void)state;
+	assert_int_equal(l->rc, 0);
+	g = &l->cfg->global;
+	assert_string_equal(g->vrrp_ipset4, "blk");
+	assert_string_equal(g->vrrp_ipset6, "blk6");
+	assert_string_equal(g->vrrp_ipset_if6, "blk_if6");
+	l = load("global_defs {\n vrrp_ipsets a b c a_igmp a_mld\n}\n");
+	g = &l->cfg->global;
+	assert_int_equal(l->rc, 0);
+	assert_string_equal(g->vrrp_ipset6, "b");
+	assert_string_equal(g->vrrp_ipset_if6, "c");
+	l = load("global_defs {\n vrrp_ipsets\n}\n");
+	assert_null(l->cfg->global.vrrp_ipset4);
+	assert_non_null(diag_text(l, "vrrp_ipsets without names"));
+	/* 30 characters fit; 30 + "6" does not. */
+	l = load("global_defs {\n vrrp_ipsets abcdefghijabcdefghijabcdefghij\n}\n");
+	assert_null(l->cfg ? l->cfg->global.vrrp_ipset4 : NULL);
+	assert_non_null(diag_text(l, "too long"));
+	l = load("global_defs {\n vrrp_ipsets a a\n}\n");
+	assert_null(l->cfg ? l->cfg->global.vrrp_ipset4 : NULL);
+	assert_non_null(diag_text(l, "must differ"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_tracked_objects),
 		cmocka_unit_test(test_static_blocks),
 		cmocka_unit_test(test_strict_resets),
+		cmocka_unit_test(test_vrrp_ipsets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
