@@ -172,6 +172,23 @@ static void quorum_free(struct vs_quorum *q, size_t n)
 	free(q);
 }
 
+/* A virtual server that first appears (start-up or reload) starts with its
+ * quorum down and gains it at once if its live weight allows, as keepalived
+ * does. Returns whether the script of that state runs (ipvs_quorum_start()). */
+static bool quorum_start(struct vs_quorum *q, uint64_t w)
+{
+	enum ipvs_quorum_start s = ipvs_quorum_start(q->vs, w);
+	char name[96];
+
+	q->up = s == IPVS_QUORUM_START_UP;
+	if (s == IPVS_QUORUM_START_DOWN_SORRY)
+		log_info("virtual server %s: starting with quorum down, sorry server in (live "
+			 "weight %llu, quorum %u, hysteresis %u)",
+			 quorum_name(q, name, sizeof(name)), (unsigned long long)w, q->vs->quorum,
+			 q->vs->hysteresis);
+	return s != IPVS_QUORUM_START_DOWN;
+}
+
 /* New quorum states for the running generation, carrying each virtual
  * server's previous state over by key. */
 static int quorum_rebuild(struct check_state *st)
@@ -190,19 +207,24 @@ static int quorum_rebuild(struct check_state *st)
 		qsort(st->quorum, st->nquorum, sizeof(*st->quorum), quorum_by_identity);
 	for (const struct lvs_virtual_server *vs = l->virtual_servers; vs; vs = vs->next, n++) {
 		const struct vs_quorum *old;
+		bool start_script = false;
 
 		q[n].vs = vs;
 		old = st->nquorum ? bsearch(&q[n], st->quorum, st->nquorum, sizeof(q[n]),
 					    quorum_by_identity)
 				  : NULL;
-		/* a new virtual server starts from its current weight, no hysteresis */
-		q[n].up = old ? old->up
-			      : ipvs_desired_weight_up(vs, &src) >= vs->quorum;
+		if (old)
+			q[n].up = old->up;
+		else
+			start_script = quorum_start(&q[n], ipvs_desired_weight_up(vs, &src));
 		if (!vs->quorum_up && !vs->quorum_down)
 			continue; /* no label to make for a reload of 1,000 of them */
 		snprintf(label, sizeof(label), "virtual server %s",
 			 quorum_name(&q[n], name, sizeof(name)));
 		q[n].scripts = vs_quorum_notify_new(vs, &st->cfg->global, &prep, label);
+		if (q[n].scripts && start_script && st->checkers)
+			rs_notify_run(checkers_script_runner(st->checkers), q[n].scripts, q[n].up,
+				      label);
 	}
 	rs_notify_prep_end(&prep);
 	quorum_free(st->quorum, st->nquorum);

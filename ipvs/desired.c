@@ -42,6 +42,13 @@ bool ipvs_quorum_next(const struct lvs_virtual_server *vs, uint64_t weight_up, b
 	return weight_up >= q + h;
 }
 
+enum ipvs_quorum_start ipvs_quorum_start(const struct lvs_virtual_server *vs, uint64_t weight_up)
+{
+	if (ipvs_quorum_next(vs, weight_up, false))
+		return IPVS_QUORUM_START_UP;
+	return vs->sorry_server ? IPVS_QUORUM_START_DOWN_SORRY : IPVS_QUORUM_START_DOWN;
+}
+
 static uint32_t fwd_flags(const struct lvs_forwarding *f)
 {
 	switch (f->method) {

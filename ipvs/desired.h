@@ -42,4 +42,17 @@ uint64_t ipvs_desired_weight_up(const struct lvs_virtual_server *vs,
  * quorum + hysteresis. */
 bool ipvs_quorum_next(const struct lvs_virtual_server *vs, uint64_t weight_up, bool was_up);
 
+/* A virtual server's quorum when it first appears (start-up, or added by a
+ * reload), as keepalived 2.2.7 decides it (init_service_vs() ->
+ * update_quorum_state(init)): it starts down, so it is up only if the live
+ * weight reaches quorum + hysteresis, and then quorum_up runs ("Gained
+ * quorum"); if not, quorum_down runs only when a sorry server goes in
+ * ("Starting with quorum down"); otherwise no script runs. */
+enum ipvs_quorum_start {
+	IPVS_QUORUM_START_UP,	       /* up; quorum_up runs */
+	IPVS_QUORUM_START_DOWN_SORRY, /* down, sorry server in; quorum_down runs */
+	IPVS_QUORUM_START_DOWN,	       /* down; no script */
+};
+enum ipvs_quorum_start ipvs_quorum_start(const struct lvs_virtual_server *vs, uint64_t weight_up);
+
 #endif

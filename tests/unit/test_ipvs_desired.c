@@ -147,6 +147,29 @@ static void test_quorum_hysteresis(void **state)
 	assert_false(ipvs_quorum_next(&(struct lvs_virtual_server){ .quorum = 1 }, 0, true));
 }
 
+/* What keepalived 2.2.7 did at start-up with two live real servers of weight
+ * 1 (alpha: none live yet), in the IPVS VM: "Gained quorum" and quorum_up for
+ * quorum 2 and for quorum 1 with a sorry server; "Starting with quorum down"
+ * and quorum_down for quorum 2 + hysteresis 1 with a sorry server and for
+ * alpha with a sorry server; no script for those two without one. */
+static void test_quorum_start(void **state)
+{
+	struct lvs_real_server sorry = { 0 };
+	struct lvs_virtual_server q2 = { .quorum = 2 }, q2h1 = { .quorum = 2, .hysteresis = 1 };
+	struct lvs_virtual_server q2h1s = q2h1, q1s = { .quorum = 1 }, q2s = q2;
+
+	q2h1s.sorry_server = q1s.sorry_server = q2s.sorry_server = &sorry;
+	assert_int_equal(ipvs_quorum_start(&q2, 2), IPVS_QUORUM_START_UP);
+	assert_int_equal(ipvs_quorum_start(&q1s, 2), IPVS_QUORUM_START_UP);
+	assert_int_equal(ipvs_quorum_start(&q2h1, 2), IPVS_QUORUM_START_DOWN);
+	assert_int_equal(ipvs_quorum_start(&q2h1s, 2), IPVS_QUORUM_START_DOWN_SORRY);
+	assert_int_equal(ipvs_quorum_start(&q2, 0), IPVS_QUORUM_START_DOWN);
+	assert_int_equal(ipvs_quorum_start(&q2s, 0), IPVS_QUORUM_START_DOWN_SORRY);
+	/* quorum reduced to 0 (no weight at all): up, as 0 >= 0 */
+	assert_int_equal(ipvs_quorum_start(&(struct lvs_virtual_server){ 0 }, 0),
+			 IPVS_QUORUM_START_UP);
+}
+
 static void test_group_expands(void **state)
 {
 	struct loaded l;
@@ -202,7 +225,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_service),    cmocka_unit_test(test_inhibit_on_failure),
 		cmocka_unit_test(test_quorum_and_sorry_server),
-		cmocka_unit_test(test_quorum_hysteresis), cmocka_unit_test(test_group_expands),
+		cmocka_unit_test(test_quorum_hysteresis), cmocka_unit_test(test_quorum_start),
+		cmocka_unit_test(test_group_expands),
 		cmocka_unit_test(test_fwmark_ipv6_tunnel),
 	};
 

@@ -1,16 +1,19 @@
 #!/bin/bash
-# quorum_up / quorum_down and omega, as keepalived runs them: losing a
-# virtual server's quorum runs its quorum_down, regaining it quorum_up; a
-# clean stop runs, for virtual servers with omega only, the notify_down of
-# each real server that was up and the quorum_down of a virtual server
-# that had quorum.
+# quorum_up / quorum_down and omega, as keepalived runs them: at start-up a
+# virtual server whose live weight reaches quorum (+ hysteresis) runs its
+# quorum_up, one that starts below it with a sorry server runs quorum_down
+# (the same scripts keepalived 2.2.7 runs on this config, read side by
+# side); losing a virtual server's quorum runs its quorum_down, regaining it
+# quorum_up; a clean stop runs, for virtual servers with omega only, the
+# notify_down of each real server that was up and the quorum_down of a
+# virtual server that had quorum.
 . "$VIGIL_SRCDIR/tests/vm/tap.sh"
 
 T=$(mktemp -d /tmp/vigil-t-omega.XXXXXX)
-pid= srv1= srv2=
+pid= kpid= srv1= srv2=
 cleanup() {
 	for p in $srv1 $srv2; do kill "$p" 2>/dev/null; done
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	for p in $pid $kpid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -28,7 +31,7 @@ listen() { # PORT: something accepts on 127.0.0.1:PORT
 listen 9101
 listen 9102
 
-vs() { # VIP OMEGA_LINE
+vs() { # VIP LINES
 	cat <<CONF
 virtual_server $1 80 {
     lb_algo rr
@@ -36,7 +39,7 @@ virtual_server $1 80 {
     protocol TCP
     delay_loop 1
     quorum 2
-    $2
+$2
     quorum_up "$T/note.sh $1 quorum_up"
     quorum_down "$T/note.sh $1 quorum_down"
 CONF
@@ -55,8 +58,14 @@ CONF
 	echo "}"
 }
 {
-	vs 192.0.2.80 omega
+	echo "global_defs {
+    script_user root
+}"
+	vs 192.0.2.80 "    omega"
 	vs 192.0.2.81 ""
+	vs 192.0.2.82 "    hysteresis 1
+    sorry_server 127.0.0.1 9109"
+	vs 192.0.2.83 "    alpha"
 } >"$T/vigil.conf"
 
 until_ok() {
@@ -70,9 +79,47 @@ until_ok() {
 noted() { grep -qx -- "$1" "$T/notes"; }
 show() { { echo "notes:"; cat "$T/notes"; tail -5 "$T/log"; } | tap_diag; }
 
+# Start-up, keepalived's way (what 2.2.7 did here, as ipvs_quorum_start()
+# says): .80 and .81 reach quorum 2 with two live real servers (quorum_up);
+# .82 needs 2 + hysteresis 1, so it starts down with its sorry server in
+# (quorum_down); .83 (alpha) starts with nothing live and no sorry server
+# (no script), then its checks pass (notify_up of each, quorum_up).
+want_start="192.0.2.80 quorum_up;192.0.2.81 quorum_up;192.0.2.82 quorum_down;\
+192.0.2.83 9101 notify_up;192.0.2.83 9102 notify_up;192.0.2.83 quorum_up;"
+started() { # the start-up notes, once all six are in and a second has passed
+	until_ok 20 sh -c "[ \$(wc -l <'$T/notes') -ge 6 ]"
+	sleep 1
+	sort "$T/notes" | tr '\n' ';'
+}
+if [ -x /usr/sbin/keepalived ]; then
+	/usr/sbin/keepalived -n -l -C -f "$T/vigil.conf" -p "$T/kpid" -c "$T/kcpid" \
+		>"$T/klog" 2>&1 &
+	kpid=$!
+	kstart=$(started)
+	kill -TERM "$kpid" && wait "$kpid"
+	kpid=
+	[ "$kstart" = "$want_start" ] &&
+		tap_ok "keepalived 2.2.7 runs these start-up scripts" ||
+		tap_fail "keepalived 2.2.7 runs these start-up scripts (want '$want_start', got '$kstart')"
+	until_ok 10 sh -c "! ipvsadm -Ln | grep -q 192.0.2.8"
+	sleep 0.5 # its omega scripts' own writes
+else
+	tap_skip "keepalived 2.2.7 runs these start-up scripts" "no /usr/sbin/keepalived"
+fi
+: >"$T/notes"
+
 "$VIGILD" -n -l -C -f "$T/vigil.conf" -p "$T/pid" -c "$T/cpid" >"$T/log" 2>&1 &
 pid=$!
-until_ok 20 sh -c "ipvsadm -Ln | grep -c '127.0.0.1:910' | grep -qx 4"
+start=$(started)
+[ "$start" = "$want_start" ] &&
+	tap_ok "start-up: quorum_up where quorum is met, quorum_down where a sorry server goes in" ||
+	{ tap_fail "start-up scripts (want '$want_start', got '$start')"; show; }
+# 2 + 2 + the sorry server 9109 + 2
+until_ok 20 sh -c "ipvsadm -Ln | grep -c '127.0.0.1:910' | grep -qx 7"
+s82=$(ipvsadm -Ln -t 192.0.2.82:80 | awk '/->/ && !/RemoteAddress/ { print $2 }' | tr '\n' ' ')
+[ "$s82" = "127.0.0.1:9109 " ] &&
+	tap_ok "the virtual server that starts below quorum + hysteresis has only its sorry server" ||
+	tap_fail "the virtual server that starts below quorum + hysteresis: want the sorry server only, got '$s82'"
 
 kill "$srv2"; wait "$srv2" 2>/dev/null; srv2=
 if until_ok 15 noted "192.0.2.80 quorum_down" && until_ok 5 noted "192.0.2.81 quorum_down"; then
@@ -85,7 +132,8 @@ noted "192.0.2.80 9102 notify_down" && tap_ok "and the real server's notify_down
 	{ tap_fail "and the real server's notify_down"; show; }
 
 listen 9102
-if until_ok 15 noted "192.0.2.80 quorum_up" && until_ok 5 noted "192.0.2.81 quorum_up"; then
+if until_ok 15 sh -c "[ \$(grep -cx '192.0.2.80 quorum_up' '$T/notes') -ge 2 ]" &&
+	until_ok 5 sh -c "[ \$(grep -cx '192.0.2.81 quorum_up' '$T/notes') -ge 2 ]"; then
 	tap_ok "back: quorum regained, quorum_up runs"
 else
 	tap_fail "back: quorum regained, quorum_up runs"
