@@ -743,6 +743,26 @@ static void vips_check(struct vrrp_instance *inst)
 	step(inst, &ev, "a VIP was removed");
 }
 
+void vrrp_instance_routes_check(struct vrrp_instance *inst)
+{
+	const struct vrrp_event ev = {.type = VRRP_EV_VIP_LOST};
+	const struct vrrp_route_conf *lost = NULL;
+
+	if (!inst->started || inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed)
+		return;
+	for (const struct vrrp_route_conf *r = inst->conf->routes.first; r; r = r->next)
+		if (r->dev && !r->no_track && !r->append &&
+		    vrrp_route_restore(inst->v->nl, r) == 1 && !lost)
+			lost = r;
+	if (!lost)
+		return;
+	inst->counters.vips_lost++;
+	log_warn("(%s) the route of %s:%u was removed behind our back: setting the VIPs and "
+		 "routes again", inst->conf->name, lost->loc.file ? lost->loc.file : "?",
+		 lost->loc.line);
+	step(inst, &ev, "a virtual route was removed");
+}
+
 void vrrp_instance_ifs_changed(struct vrrp_instance *inst)
 {
 	const char *advert_if = vrrp_instance_advert_if(inst);

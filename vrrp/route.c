@@ -84,6 +84,24 @@ int vrrp_route_change(struct nl_sock *nl, const struct vrrp_route_conf *r, bool 
 	return settle(talk(nl, msg), add);
 }
 
+int vrrp_route_restore(struct nl_sock *nl, const struct vrrp_route_conf *r)
+{
+	const struct vrrp_ifindex_fn ifx = {.lookup = ifindex_of};
+	const char *note;
+	struct nl_msg *msg;
+	int rc;
+
+	if (!nl)
+		return -ENOTCONN;
+	rc = vrrp_route_msg(r, true, &ifx, &msg, &note);
+	if (rc < 0)
+		return rc;
+	rc = talk(nl, msg);
+	if (rc == -EEXIST)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
 int vrrp_rule_change(struct nl_sock *nl, const struct vrrp_rule_conf *r, bool add,
 		     const char **note)
 {

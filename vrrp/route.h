@@ -19,6 +19,12 @@ struct nl_sock;
 int vrrp_route_change(struct nl_sock *nl, const struct vrrp_route_conf *r, bool add,
 		      const char **note);
 
+/* Add route @r only if it is not there (the kernel answers EEXIST for an
+ * identical route): 0 when it was, 1
+ * when it was missing and is added now, or a negative errno. Not for an
+ * `append` route, which the kernel adds again beside itself. */
+int vrrp_route_restore(struct nl_sock *nl, const struct vrrp_route_conf *r);
+
 /* The same for rule @r. */
 int vrrp_rule_change(struct nl_sock *nl, const struct vrrp_rule_conf *r, bool add,
 		     const char **note);

@@ -13,6 +13,7 @@
 #include "vrrp/block.h"
 #include "vrrp/garp.h"
 #include "vrrp/ifwatch.h"
+#include "vrrp/routewatch.h"
 #include "vrrp/instance.h"
 #include "vrrp/ndisc.h"
 #include "vrrp/plan.h"
@@ -38,6 +39,15 @@ static void on_ifs_changed(void *data)
 
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		vrrp_instance_ifs_changed(i);
+}
+
+/* A route tagged as ours was deleted: masters check theirs. */
+static void on_route_deleted(void *data)
+{
+	struct vrrp *v = data;
+
+	for (struct vrrp_instance *i = v->instances; i; i = i->next)
+		vrrp_instance_routes_check(i);
 }
 
 int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
@@ -71,6 +81,11 @@ int vrrp_new(sd_event *event, const struct vrrp_hooks *hooks, struct vrrp **out)
 		log_warn("no rtnetlink socket for interface changes: %s", strerror(-rc));
 		v->ifw = NULL;
 	}
+	rc = vrrp_routewatch_new(event, on_route_deleted, v, &v->rtw);
+	if (rc < 0) {
+		log_warn("no rtnetlink socket for route changes: %s", strerror(-rc));
+		v->rtw = NULL;
+	}
 	rc = script_runner_new(event, &v->scripts);
 	if (rc < 0) {
 		vrrp_free(v);
@@ -102,6 +117,7 @@ void vrrp_free(struct vrrp *v)
 	vrrp_fifos_close(&v->fifos);
 	vrrp_vmac_sys_clear(&v->vmac_sys);
 	vrrp_ifwatch_free(v->ifw);
+	vrrp_routewatch_free(v->rtw);
 	script_runner_free(v->scripts);
 	vrrp_addr_close(v->nl);
 	if (v->garp_fd >= 0)

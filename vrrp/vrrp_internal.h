@@ -16,6 +16,7 @@
 struct nl_sock;
 struct script_runner;
 struct vrrp_ifwatch;
+struct vrrp_routewatch;
 struct vrrp_block;
 struct vrrp_link;
 struct vrrp_sync;
@@ -41,6 +42,7 @@ struct vrrp {
 	struct vrrp_static statics;       /* static_ipaddress/routes/rules */
 	struct vrrp_vmac_sys vmac_sys;    /* sysctls the VMAC interfaces changed */
 	struct vrrp_ifwatch *ifw; /* interfaces and addresses; NULL when unavailable */
+	struct vrrp_routewatch *rtw; /* our routes deleted; NULL when unavailable */
 	struct vrrp_block *block;         /* no_accept: NULL until an instance needs it */
 };
 

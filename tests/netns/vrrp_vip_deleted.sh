@@ -3,8 +3,10 @@
 # keepalived 2.2.7 brings it back: the master sends a priority-0 advert,
 # removes its VIPs and virtual routes, takes over again after its own
 # Skew_Time (before the backup's, which is longer) and sets and announces
-# everything again. IPv4 and IPv6; vigild and keepalived in the same role
-# on the same wire, with the same results. The backup never holds a VIP.
+# everything again. IPv4 and IPv6; then the same for a virtual route with
+# `dev` deleted by hand (`ip route del`). vigild and keepalived in the same
+# role on the same wire, with the same results. The backup never holds a
+# VIP.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 
@@ -89,6 +91,15 @@ for daemon in vigild keepalived; do
 	n=$(wire "ip6 proto 112 and ether src $(node_mac 2)" | awk -v t="$t" '$1 * 1000 >= t' | wc -l)
 	check "$daemon wire: node 2 sent no advert ($n)" [ "$n" -eq 0 ]
 	check "$daemon: node 1 holds everything again" master_of_all
+
+	sleep 1
+	t=$(now_ms)
+	ip -n "$(ns 1)" route del 10.55.0.0/24
+	check "$daemon: the virtual route deleted by hand is back" wait_until 3 has_route 1
+	sleep 0.5
+	n=$(prio0_after 1 "$t" 4)
+	check "$daemon wire: node 1 gave VI_4 up with a priority-0 advert ($n)" [ "$n" -ge 1 ]
+	check "$daemon: node 1 holds everything again" wait_until 2 master_of_all
 
 	stop_node 2
 	stop_node 1
