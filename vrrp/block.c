@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <libipset/data.h>
@@ -29,14 +30,20 @@
 
 struct vrrp_block {
 	struct ipset_session *session;
-	struct vrrp_block_settings s; /* s.table owned; s.set4/6 unused */
+	struct vrrp_block_settings s; /* s.table owned; s.set* unused */
 	struct vrrp_block_sets sets;
-	char set4[IPSET_MAXNAMELEN], set6[IPSET_MAXNAMELEN];
+	char set4[IPSET_MAXNAMELEN], set6[IPSET_MAXNAMELEN], set_if6[IPSET_MAXNAMELEN];
 };
 
-static const char *set_name(const struct vrrp_block *b, int family)
+/* A link-local VIP is only that on its link: keyed by interface. */
+static bool link_local(const struct vaddr *a)
 {
-	return family == AF_INET6 ? b->set6 : b->set4;
+	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->u.v6);
+}
+
+static const char *set_name(const struct vrrp_block *b, const struct vaddr *a)
+{
+	return link_local(a) ? b->set_if6 : a->family == AF_INET6 ? b->set6 : b->set4;
 }
 
 static void report(struct vrrp_block *b, char *why, size_t len, const char *what)
@@ -48,13 +55,14 @@ static void report(struct vrrp_block *b, char *why, size_t len, const char *what
 	ipset_session_report_reset(b->session);
 }
 
-static int set_create(struct vrrp_block *b, const char *name, uint8_t family, char *why, size_t len)
+static int set_create(struct vrrp_block *b, const char *name, const char *typename, uint8_t family,
+		      char *why, size_t len)
 {
 	const struct ipset_type *type;
 
 	ipset_data_reset(ipset_session_data(b->session));
 	ipset_session_data_set(b->session, IPSET_SETNAME, name);
-	ipset_session_data_set(b->session, IPSET_OPT_TYPENAME, "hash:ip");
+	ipset_session_data_set(b->session, IPSET_OPT_TYPENAME, typename);
 	type = ipset_type_get(b->session, IPSET_CMD_CREATE);
 	if (!type) {
 		report(b, why, len, name);
@@ -122,7 +130,7 @@ static int set_settings(struct vrrp_block *b, const struct vrrp_block_settings *
 	free((char *)b->s.table);
 	b->s = *s;
 	b->s.table = table;
-	b->s.set4 = b->s.set6 = NULL;
+	b->s.set4 = b->s.set6 = b->s.set_if6 = NULL;
 	return 0;
 }
 
@@ -147,13 +155,18 @@ int vrrp_block_open(const struct vrrp_block_settings *s, struct vrrp_block **out
 	ipset_envopt_set(b->session, IPSET_ENV_EXIST);
 	snprintf(b->set4, sizeof(b->set4), "%s", s->set4 ? s->set4 : VRRP_BLOCK_SET4);
 	snprintf(b->set6, sizeof(b->set6), "%s", s->set6 ? s->set6 : VRRP_BLOCK_SET6);
+	snprintf(b->set_if6, sizeof(b->set_if6), "%s",
+		 s->set_if6 ? s->set_if6 : VRRP_BLOCK_SET_IF6);
 	rc = set_settings(b, s);
 	if (rc == 0)
-		rc = set_create(b, b->set4, NFPROTO_IPV4, why, len);
+		rc = set_create(b, b->set4, "hash:ip", NFPROTO_IPV4, why, len);
 	if (rc == 0)
-		rc = set_create(b, b->set6, NFPROTO_IPV6, why, len);
-	if (rc == 0 && (rc = set_index(b->set4, &b->sets.index4)) == 0)
-		rc = set_index(b->set6, &b->sets.index6);
+		rc = set_create(b, b->set6, "hash:ip", NFPROTO_IPV6, why, len);
+	if (rc == 0)
+		rc = set_create(b, b->set_if6, "hash:net,iface", NFPROTO_IPV6, why, len);
+	if (rc == 0 && (rc = set_index(b->set4, &b->sets.index4)) == 0 &&
+	    (rc = set_index(b->set6, &b->sets.index6)) == 0)
+		rc = set_index(b->set_if6, &b->sets.index_if6);
 	if (rc < 0 && why && !*why)
 		snprintf(why, len, "ipset index: %s", strerror(-rc));
 	if (rc == 0)
@@ -184,7 +197,8 @@ int vrrp_block_update(struct vrrp_block *b, const struct vrrp_block_settings *s,
 	return rc;
 }
 
-static int member(struct vrrp_block *b, enum ipset_cmd cmd, const struct vaddr *a)
+static int member(struct vrrp_block *b, enum ipset_cmd cmd, const struct vaddr *a,
+		  const char *ifname)
 {
 	uint8_t family = a->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	union nf_inet_addr ip = {0};
@@ -194,13 +208,17 @@ static int member(struct vrrp_block *b, enum ipset_cmd cmd, const struct vaddr *
 	else
 		memcpy(&ip.in, &a->u.v4, sizeof(ip.in));
 	ipset_data_reset(ipset_session_data(b->session));
-	ipset_session_data_set(b->session, IPSET_SETNAME, set_name(b, a->family));
+	if (link_local(a) && (!ifname || !*ifname))
+		return -ENODEV;
+	ipset_session_data_set(b->session, IPSET_SETNAME, set_name(b, a));
 	if (!ipset_type_get(b->session, cmd)) {
 		ipset_session_report_reset(b->session);
 		return -ENOENT;
 	}
 	ipset_session_data_set(b->session, IPSET_OPT_FAMILY, &family);
 	ipset_session_data_set(b->session, IPSET_OPT_IP, &ip);
+	if (link_local(a))
+		ipset_session_data_set(b->session, IPSET_OPT_IFACE, ifname);
 	if (ipset_cmd(b->session, cmd, 0) < 0) {
 		ipset_session_report_reset(b->session);
 		return -EIO;
@@ -208,19 +226,19 @@ static int member(struct vrrp_block *b, enum ipset_cmd cmd, const struct vaddr *
 	return 0;
 }
 
-int vrrp_block_add(struct vrrp_block *b, const struct vaddr *a)
+int vrrp_block_add(struct vrrp_block *b, const struct vaddr *a, const char *ifname)
 {
-	return member(b, IPSET_CMD_ADD, a);
+	return member(b, IPSET_CMD_ADD, a, ifname);
 }
 
-int vrrp_block_del(struct vrrp_block *b, const struct vaddr *a)
+int vrrp_block_del(struct vrrp_block *b, const struct vaddr *a, const char *ifname)
 {
-	return member(b, IPSET_CMD_DEL, a);
+	return member(b, IPSET_CMD_DEL, a, ifname);
 }
 
 int vrrp_block_remove(struct vrrp_block *b)
 {
-	int rc, rc4, rc6;
+	int rc, rc4, rc6, rc_if6;
 
 	if (!b)
 		return 0;
@@ -228,8 +246,9 @@ int vrrp_block_remove(struct vrrp_block *b)
 	rc = vrrp_block_nft_delete(b->s.table);
 	rc4 = set_destroy(b, b->set4);
 	rc6 = set_destroy(b, b->set6);
+	rc_if6 = set_destroy(b, b->set_if6);
 	vrrp_block_free(b);
-	return rc < 0 ? rc : rc4 < 0 ? rc4 : rc6;
+	return rc < 0 ? rc : rc4 < 0 ? rc4 : rc6 < 0 ? rc6 : rc_if6;
 }
 
 /* libipset prints a listing through a callback: keep it in a buffer. */
@@ -269,8 +288,10 @@ static int listing_out(struct ipset_session *session, void *p, const char *fmt, 
 	return 0;
 }
 
-/* The members of set @name, from its "save" listing ("add NAME ADDR"). */
-static int members_of(struct vrrp_block *b, const char *name, struct vaddr **v, size_t *n)
+/* The members of set @name, from its "save" listing ("add NAME ADDR" or
+ * "add NAME ADDR,IFACE"). */
+static int members_of(struct vrrp_block *b, const char *name, struct vrrp_block_member **v,
+		      size_t *n)
 {
 	struct listing l = {0};
 	int rc = 0;
@@ -287,13 +308,20 @@ static int members_of(struct vrrp_block *b, const char *name, struct vaddr **v, 
 	if (!rc)
 		rc = l.err;
 	for (char *line = l.text, *next; !rc && line && *line; line = next) {
-		char set[IPSET_MAXNAMELEN + 1], addr[VADDR_STRLEN];
-		struct vaddr a, *grown;
+		char set[IPSET_MAXNAMELEN + 1], addr[VADDR_STRLEN + IF_NAMESIZE + 1], *comma;
+		struct vrrp_block_member m = {0}, *grown;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (sscanf(line, "add %31s %45s", set, addr) != 2 || vaddr_parse(addr, &a) < 0)
+		if (sscanf(line, "add %31s %61s", set, addr) != 2)
+			continue;
+		comma = strchr(addr, ',');
+		if (comma) {
+			*comma = '\0';
+			snprintf(m.ifname, sizeof(m.ifname), "%s", comma + 1);
+		}
+		if (vaddr_parse(addr, &m.addr) < 0)
 			continue;
 		grown = realloc(*v, (*n + 1) * sizeof(**v));
 		if (!grown) {
@@ -301,13 +329,13 @@ static int members_of(struct vrrp_block *b, const char *name, struct vaddr **v, 
 			break;
 		}
 		*v = grown;
-		(*v)[(*n)++] = a;
+		(*v)[(*n)++] = m;
 	}
 	free(l.text);
 	return rc;
 }
 
-int vrrp_block_members(struct vrrp_block *b, struct vaddr **out, size_t *n)
+int vrrp_block_members(struct vrrp_block *b, struct vrrp_block_member **out, size_t *n)
 {
 	int rc;
 
@@ -316,6 +344,8 @@ int vrrp_block_members(struct vrrp_block *b, struct vaddr **out, size_t *n)
 	rc = members_of(b, b->set4, out, n);
 	if (rc == 0)
 		rc = members_of(b, b->set6, out, n);
+	if (rc == 0)
+		rc = members_of(b, b->set_if6, out, n);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;

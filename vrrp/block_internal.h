@@ -10,7 +10,7 @@
 
 /* The kernel's index of each ipset, which the xtables "set" match names. */
 struct vrrp_block_sets {
-	uint16_t index4, index6;
+	uint16_t index4, index6, index_if6;
 };
 
 /* In one nftables transaction: delete the tables named @s->table (and

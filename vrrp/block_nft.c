@@ -19,10 +19,12 @@
 
 #include "vrrp/nft_tx.h"
 
-/* xtables "set" match, revision 1: one dimension, the destination (or
- * with IPSET_DIM_ONE_SRC the source) address. The kernel wants the info
- * padded to XT_ALIGN; libnftnl takes ownership of the buffer. */
-static struct nftnl_expr *expr_set_match(uint16_t index, bool src)
+/* xtables "set" match, revision 1: the destination (@src: the source)
+ * address; with @iface a second dimension, the input (@src: the output)
+ * interface, as `--match-set NAME dst,src` (`src,dst`) says it. The kernel
+ * wants the info padded to XT_ALIGN; libnftnl takes ownership of the
+ * buffer. */
+static struct nftnl_expr *expr_set_match(uint16_t index, bool src, bool iface)
 {
 	const size_t len = XT_ALIGN(sizeof(struct xt_set_info_match_v1));
 	struct xt_set_info_match_v1 *info = calloc(1, len);
@@ -35,8 +37,8 @@ static struct nftnl_expr *expr_set_match(uint16_t index, bool src)
 		return NULL;
 	}
 	info->match_set.index = index;
-	info->match_set.dim = IPSET_DIM_ONE;
-	info->match_set.flags = src ? IPSET_DIM_ONE_SRC : 0;
+	info->match_set.dim = iface ? IPSET_DIM_TWO : IPSET_DIM_ONE;
+	info->match_set.flags = src ? IPSET_DIM_ONE_SRC : iface ? IPSET_DIM_TWO_SRC : 0;
 	nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, "set");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, 1);
 	nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, info, (uint32_t)len);
@@ -63,12 +65,12 @@ static void rule_nd_accept(struct vrrp_nft_tx *tx, const char *table, const char
 }
 
 static void rule_drop(struct vrrp_nft_tx *tx, uint16_t family, const char *table, const char *chain,
-		      uint16_t index, bool src, bool counter)
+		      uint16_t index, bool src, bool iface, bool counter)
 {
 	struct nftnl_expr *e[3];
 	size_t n = 0;
 
-	e[n++] = expr_set_match(index, src);
+	e[n++] = expr_set_match(index, src, iface);
 	if (counter)
 		e[n++] = nftnl_expr_alloc("counter");
 	e[n++] = vrrp_nft_expr_verdict(NF_DROP);
@@ -76,21 +78,27 @@ static void rule_drop(struct vrrp_nft_tx *tx, uint16_t family, const char *table
 }
 
 static void tx_family(struct vrrp_nft_tx *tx, const struct vrrp_block_settings *s, uint16_t family,
-		      uint16_t index)
+		      const struct vrrp_block_sets *sets)
 {
 	static const struct {
 		const char *name;
 		unsigned hook;
 		bool src;
 	} chains[] = {{"in", NF_INET_LOCAL_IN, false}, {"out", NF_INET_LOCAL_OUT, true}};
+	const bool v6 = family == NFPROTO_IPV6;
 
 	vrrp_nft_tx_new_table(tx, family, s->table);
 	for (size_t i = 0; i < 2; i++) {
 		vrrp_nft_tx_chain(tx, family, s->table, chains[i].name, chains[i].hook,
 				  s->priority);
-		if (family == NFPROTO_IPV6)
+		if (v6)
 			rule_nd_accept(tx, s->table, chains[i].name);
-		rule_drop(tx, family, s->table, chains[i].name, index, chains[i].src, s->counters);
+		rule_drop(tx, family, s->table, chains[i].name, v6 ? sets->index6 : sets->index4,
+			  chains[i].src, false, s->counters);
+		/* Link-local VIPs: address and interface (keepalived's dst,src). */
+		if (v6)
+			rule_drop(tx, family, s->table, chains[i].name, sets->index_if6,
+				  chains[i].src, true, s->counters);
 	}
 }
 
@@ -109,7 +117,7 @@ static void fill_replace(struct vrrp_nft_tx *tx, const void *arg)
 
 		if (a->old_table && strcmp(a->old_table, a->s->table))
 			vrrp_nft_tx_drop_table(tx, family, a->old_table);
-		tx_family(tx, a->s, family, i ? a->sets->index6 : a->sets->index4);
+		tx_family(tx, a->s, family, a->sets);
 	}
 }
 

@@ -362,8 +362,8 @@ static void block_change(struct vrrp_instance *inst, const struct vrrp_instance_
 	if (!inst->v->block)
 		rc = -ENOTCONN;
 	else
-		rc = add ? vrrp_block_add(inst->v->block, &a->addr)
-			 : vrrp_block_del(inst->v->block, &a->addr);
+		rc = add ? vrrp_block_add(inst->v->block, &a->addr, vrrp_instance_vip_dev(inst, a))
+			 : vrrp_block_del(inst->v->block, &a->addr, vrrp_instance_vip_dev(inst, a));
 	/* Nothing to unblock without a block set, or without the address. */
 	if (rc < 0 && (add || (rc != -ENOTCONN && rc != -ENOENT)))
 		block_failed(inst, a, add, rc);

@@ -266,6 +266,7 @@ static void block_settings(const struct global_conf *g, struct vrrp_block_settin
 	s->counters = g->nftables_counters;
 	s->set4 = g->vrrp_ipset4 ? g->vrrp_ipset4 : VRRP_BLOCK_SET4;
 	s->set6 = g->vrrp_ipset6 ? g->vrrp_ipset6 : VRRP_BLOCK_SET6;
+	s->set_if6 = g->vrrp_ipset_if6 ? g->vrrp_ipset_if6 : VRRP_BLOCK_SET_IF6;
 }
 
 /* A previous run killed while master left its VIPs in the sets; those of
@@ -273,7 +274,7 @@ static void block_settings(const struct global_conf *g, struct vrrp_block_settin
  * (a master adopted stays blocked), the rest no longer has an owner. */
 static void block_prune(struct vrrp *v, const struct vigil_config *next)
 {
-	struct vaddr *m;
+	struct vrrp_block_member *m;
 	size_t n, pruned = 0;
 	int rc = vrrp_block_members(v->block, &m, &n);
 
@@ -282,8 +283,8 @@ static void block_prune(struct vrrp *v, const struct vigil_config *next)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!vrrp_conf_blocks_addr(next->vrrp.instances, &m[i]) &&
-		    vrrp_block_del(v->block, &m[i]) == 0)
+		if (!vrrp_conf_blocks_addr(next->vrrp.instances, &m[i].addr) &&
+		    vrrp_block_del(v->block, &m[i].addr, m[i].ifname) == 0)
 			pruned++;
 	if (pruned)
 		log_info("no_accept: unblocked %zu address%s a previous run left in the ipsets",
@@ -323,9 +324,11 @@ static void block_apply(struct vrrp *v, const struct vigil_config *prev,
 		return;
 	block_settings(&prev->global, &was);
 	/* The sets hold what is blocked now: renaming them would open a gap. */
-	if (strcmp(was.set4, s.set4) || strcmp(was.set6, s.set6))
-		log_warn("no_accept: vrrp_ipsets %s %s takes effect at the next start (the VIPs stay "
-			 "in %s, %s)", s.set4, s.set6, was.set4, was.set6);
+	if (strcmp(was.set4, s.set4) || strcmp(was.set6, s.set6) ||
+	    strcmp(was.set_if6, s.set_if6))
+		log_warn("no_accept: vrrp_ipsets %s %s %s takes effect at the next start (the "
+			 "VIPs stay in %s, %s, %s)",
+			 s.set4, s.set6, s.set_if6, was.set4, was.set6, was.set_if6);
 	if (!strcmp(was.table, s.table) && was.priority == s.priority &&
 	    was.counters == s.counters)
 		return;

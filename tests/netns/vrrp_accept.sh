@@ -15,7 +15,7 @@
 # nftables_priority rebuilds the tables. A clean stop leaves no vigil table or set. With accept
 # (and no instance without it) the same connect succeeds and no table is
 # made; global vrrp_strict blocks like no_accept; vrrp_ipsets names the
-# sets.
+# sets; a link-local VIP is blocked through vigil_if6, with its interface.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
 require_root
 command -v nft >/dev/null && command -v ipset >/dev/null && command -v socat >/dev/null ||
@@ -77,12 +77,13 @@ not_in_set() { ! in_set "$@"; }
 # dropped NODE FAMILY: packets counted by the drop rule of chain "in".
 dropped() {
 	in_ns "$1" nft list chain "$2" vigil in 2>/dev/null |
-		awk '/xt match set/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+		awk '/xt match set/ { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) }
+			END { print s + 0 }'
 }
 # no_leftovers NODE: no vigil table in either family, no vigil ipset.
 no_leftovers() {
 	! in_ns "$1" nft list tables 2>/dev/null | grep -q -w vigil &&
-		! in_ns "$1" ipset list -n 2>/dev/null | grep -q -x -E 'vigil6?'
+		! in_ns "$1" ipset list -n 2>/dev/null | grep -q -x -E 'vigil(6|_if6)?'
 }
 tables_once() { [ "$(in_ns "$1" nft list tables | grep -c -x "table ip vigil")" = 1 ]; }
 gen2=1
@@ -215,6 +216,36 @@ check "vrrp_ipsets blk: no set vigil or vigil6" \
 check "vrrp_ipsets blk: client TCP connect to the VIP gets no answer" not_served $VIP
 check "vrrp_ipsets blk: nor to the IPv6 VIP" eval '! served6 $VIP6'
 stop_node 1
-check "vrrp_ipsets blk: clean stop destroys blk and blk6" \
-	eval '! in_ns 1 ipset list -n | grep -q -x -E "blk6?" && no_leftovers 1'
+check "vrrp_ipsets blk: clean stop destroys blk, blk6 and blk_if6" \
+	eval '! in_ns 1 ipset list -n | grep -q -x -E "blk(6|_if6)?" && no_leftovers 1'
+
+# --- a link-local VIP: blocked with its interface, as keepalived keys it ------------
+LL=fe80::100
+cat >"$T/ll.conf" <<CONF
+global_defs {
+	router_id node1
+}
+vrrp_instance VI_L {
+	state BACKUP
+	interface eth0
+	virtual_router_id 53
+	priority 150
+	advert_int 0.1
+	no_accept
+	virtual_ipaddress {
+		$LL/64 dev eth0
+	}
+}
+CONF
+ll_held() { ip -n "$(ns 1)" -6 addr show dev eth0 | grep -q "inet6 $LL/64"; }
+own_ll=$(ip -n "$(ns 1)" -6 addr show dev eth0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+start_vigild 1 "$T/ll.conf"
+check "link-local VIP: node 1 becomes master and holds $LL" wait_until 3 ll_held
+check "link-local VIP: in ipset vigil_if6 with its interface, not in vigil6" \
+	eval 'wait_until 1 in_set 1 vigil_if6 "$LL,eth0" && not_in_set 1 vigil6 $LL'
+check "link-local VIP: client TCP connect to $LL%eth0 gets no answer" eval '! served6 "$LL%eth0"'
+check "link-local VIP: ping gets no answer" eval '! pings "$LL%eth0"'
+check "control: TCP to node 1's own link-local ($own_ll) succeeds" served6 "$own_ll%eth0"
+stop_node 1
+check "link-local VIP: clean stop leaves nothing" no_leftovers 1
 done_testing
