@@ -63,6 +63,13 @@ struct script_runner *checkers_script_runner(struct checkers *c);
  * server that is up in a virtual server with omega. */
 void checkers_omega(struct checkers *c);
 
+/* A clean shutdown begins, as keepalived's checker_terminate_phase1(): every
+ * script still running (MISC_CHECK runs in flight, earlier notify scripts)
+ * gets SIGTERM, and from now on no probe's result changes a verdict or runs
+ * a notify script (the process waits for those scripts and reaps them).
+ * NULL is fine. */
+void checkers_stop(struct checkers *c);
+
 /* Stop every probe and free. NULL is fine. */
 void checkers_free(struct checkers *c);
 

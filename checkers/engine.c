@@ -12,6 +12,7 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,6 +205,14 @@ void checkers_omega(struct checkers *c)
 			entry_notify(c, &c->entries[i], false);
 }
 
+void checkers_stop(struct checkers *c)
+{
+	if (!c)
+		return;
+	c->stopping = true;
+	script_runner_signal(c->scripts, SIGTERM);
+}
+
 static void entry_update(struct checkers *c, struct rs_entry *e)
 {
 	char label[160];
@@ -294,6 +303,8 @@ void check_done(struct check *ck, bool ok, const char *fmt, ...)
 	check_close(ck);
 	ck->running = false;
 	ck->phase = NULL;
+	if (ck->engine->stopping)
+		return; /* a script reaped while stopping: nothing changes now */
 	if (!ok && fmt) {
 		va_start(ap, fmt);
 		vsnprintf(reason, sizeof(reason), fmt, ap);

@@ -56,6 +56,7 @@ struct checkers {
 	uint32_t io_seq; /* tags each socket registration (stale events) */
 	void *tls_ctx;
 	struct script_runner *scripts;
+	bool stopping; /* checkers_stop(): results no longer count */
 	char name_buf[128]; /* check_name()'s text */
 	uint64_t log_second;
 	unsigned log_count, log_suppressed;

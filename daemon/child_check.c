@@ -624,12 +624,12 @@ static int child_check_apply(struct child *c, const struct vigil_config *next, c
 
 /* keepalived's omega: a clean shutdown takes the real servers down, so the
  * notify_down of those that were up and the quorum_down of virtual servers
- * that had quorum run (and get a second to finish). */
+ * that had quorum run. */
 static void omega_notify(struct check_state *st)
 {
 	struct script_runner *runner;
 	bool any = false;
-	char label[112];
+	char label[112], name[96];
 
 	for (size_t i = 0; i < st->nquorum; i++)
 		any |= st->quorum[i].vs->omega;
@@ -642,14 +642,22 @@ static void omega_notify(struct check_state *st)
 
 		if (!q->vs->omega || !q->up || !q->scripts)
 			continue;
-		char name[96];
-
 		snprintf(label, sizeof(label), "virtual server %s",
 			 quorum_name(q, name, sizeof(name)));
 		rs_notify_run(runner, q->scripts, false, label);
 	}
-	if (runner && script_runner_wait(runner, 1000000))
-		log_warn("omega: notify scripts still running 1 s after stopping: killing them");
+}
+
+/* keepalived's shutdown backstop: the scripts still running (the omega
+ * ones, and those checkers_stop() sent SIGTERM) get a second to exit;
+ * checkers_free() SIGKILLs the rest. */
+static void stop_scripts_wait(struct check_state *st)
+{
+	struct script_runner *runner = st->checkers ? checkers_script_runner(st->checkers) : NULL;
+	unsigned left;
+
+	if (runner && script_runner_active(runner) && (left = script_runner_wait(runner, 1000000)))
+		log_warn("%u scripts still running 1 s after stopping: killing them", left);
 }
 
 static void child_check_stop(struct child *c)
@@ -659,8 +667,12 @@ static void child_check_stop(struct child *c)
 
 	if (!st)
 		return;
-	if (c->shutdown)
+	/* keepalived's order: scripts in flight terminated, services and their
+	 * omega scripts down, then the wait for the scripts. */
+	if (c->shutdown) {
+		checkers_stop(st->checkers);
 		omega_notify(st);
+	}
 	if (st->ctl && c->shutdown) {
 		if (st->cfg && st->cfg->global.lvs_flush_on_stop == GLOBAL_LVS_STOP_FLUSH) {
 			int rc = ipvs_ctl_flush(st->ctl);
@@ -678,6 +690,8 @@ static void child_check_stop(struct child *c)
 	} else if (st->ctl) {
 		log_info("leaving the IPVS table in place for the next checker process to adopt");
 	}
+	if (c->shutdown)
+		stop_scripts_wait(st);
 	ipvs_ctl_free(st->ctl);
 	checkers_free(st->checkers);
 	quorum_free(st->quorum, st->nquorum);

@@ -127,6 +127,10 @@ void script_runner_free(struct script_runner *r);
  * kills whatever is left. */
 unsigned script_runner_wait(struct script_runner *r, uint64_t timeout_us);
 
+/* Send @sig to the process group of every unfinished run (they stay
+ * watched: their callbacks run when they exit). Returns how many. */
+unsigned script_runner_signal(struct script_runner *r, int sig);
+
 /* Runs started and not finished. */
 unsigned script_runner_active(const struct script_runner *r);
 

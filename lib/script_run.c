@@ -247,6 +247,15 @@ unsigned script_runner_wait(struct script_runner *r, uint64_t timeout_us)
 	}
 }
 
+unsigned script_runner_signal(struct script_runner *r, int sig)
+{
+	unsigned n = 0;
+
+	for (struct script_run *run = r ? r->runs : NULL; run; run = run->next, n++)
+		kill(-run->pid, sig);
+	return n;
+}
+
 unsigned script_runner_active(const struct script_runner *r)
 {
 	return r ? r->n_runs : 0;

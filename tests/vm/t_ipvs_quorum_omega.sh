@@ -6,7 +6,8 @@
 # side); losing a virtual server's quorum runs its quorum_down, regaining it
 # quorum_up; a clean stop runs, for virtual servers with omega only, the
 # notify_down of each real server that was up and the quorum_down of a
-# virtual server that had quorum.
+# virtual server that had quorum; a MISC_CHECK in flight gets SIGTERM at a
+# clean stop, as from keepalived.
 . "$VIGIL_SRCDIR/tests/vm/tap.sh"
 
 T=$(mktemp -d /tmp/vigil-t-omega.XXXXXX)
@@ -23,6 +24,15 @@ cat >"$T/note.sh" <<SH
 echo "\$*" >>"$T/notes"
 SH
 chmod 755 "$T/note.sh"
+# A MISC_CHECK that is always in flight: it notes the SIGTERM a clean stop
+# sends it (keepalived's checker_terminate_phase1()).
+cat >"$T/misc.sh" <<SH
+#!/bin/sh
+trap 'echo "192.0.2.84 misc TERM" >>"$T/notes"; exit 1' TERM
+sleep 60 &
+wait
+SH
+chmod 755 "$T/misc.sh"
 : >"$T/notes"
 listen() { # PORT: something accepts on 127.0.0.1:PORT
 	socat TCP-LISTEN:"$1",bind=127.0.0.1,fork,reuseaddr /dev/null &
@@ -66,6 +76,22 @@ CONF
 	vs 192.0.2.82 "    hysteresis 1
     sorry_server 127.0.0.1 9109"
 	vs 192.0.2.83 "    alpha"
+	cat <<CONF
+virtual_server 192.0.2.84 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    delay_loop 1
+    omega
+    real_server 127.0.0.1 9111 {
+        notify_down "$T/note.sh 192.0.2.84 9111 notify_down"
+        MISC_CHECK {
+            misc_path "$T/misc.sh"
+            misc_timeout 120
+        }
+    }
+}
+CONF
 } >"$T/vigil.conf"
 
 until_ok() {
@@ -86,6 +112,9 @@ show() { { echo "notes:"; cat "$T/notes"; tail -5 "$T/log"; } | tap_diag; }
 # (no script), then its checks pass (notify_up of each, quorum_up).
 want_start="192.0.2.80 quorum_up;192.0.2.81 quorum_up;192.0.2.82 quorum_down;\
 192.0.2.83 9101 notify_up;192.0.2.83 9102 notify_up;192.0.2.83 quorum_up;"
+# At a clean stop, for .84 (omega, its MISC_CHECK in flight): the script
+# gets SIGTERM, and the real server's notify_down runs once.
+want_stop84="192.0.2.84 9111 notify_down;192.0.2.84 misc TERM;"
 started() { # the start-up notes, once all six are in and a second has passed
 	until_ok 20 sh -c "[ \$(wc -l <'$T/notes') -ge 6 ]"
 	sleep 1
@@ -96,6 +125,7 @@ if [ -x /usr/sbin/keepalived ]; then
 		>"$T/klog" 2>&1 &
 	kpid=$!
 	kstart=$(started)
+	n=$(wc -l <"$T/notes")
 	kill -TERM "$kpid" && wait "$kpid"
 	kpid=
 	[ "$kstart" = "$want_start" ] &&
@@ -103,8 +133,13 @@ if [ -x /usr/sbin/keepalived ]; then
 		tap_fail "keepalived 2.2.7 runs these start-up scripts (want '$want_start', got '$kstart')"
 	until_ok 10 sh -c "! ipvsadm -Ln | grep -q 192.0.2.8"
 	sleep 0.5 # its omega scripts' own writes
+	kstop=$(tail -n +$((n + 1)) "$T/notes" | grep 192.0.2.84 | sort | tr '\n' ';')
+	[ "$kstop" = "$want_stop84" ] &&
+		tap_ok "keepalived 2.2.7 at a clean stop: SIGTERM to the MISC_CHECK in flight, notify_down once" ||
+		tap_fail "keepalived 2.2.7 at a clean stop (want '$want_stop84', got '$kstop')"
 else
 	tap_skip "keepalived 2.2.7 runs these start-up scripts" "no /usr/sbin/keepalived"
+	tap_skip "keepalived 2.2.7 at a clean stop" "no /usr/sbin/keepalived"
 fi
 : >"$T/notes"
 
@@ -147,7 +182,7 @@ kill -TERM "$pid" && wait "$pid"
 pid=
 sleep 0.5 # the scripts' own writes
 new=$(tail -n +$((n + 1)) "$T/notes" | sort | tr '\n' ';')
-want="192.0.2.80 9101 notify_down;192.0.2.80 9102 notify_down;192.0.2.80 quorum_down;"
+want="192.0.2.80 9101 notify_down;192.0.2.80 9102 notify_down;192.0.2.80 quorum_down;$want_stop84"
 [ "$new" = "$want" ] &&
 	tap_ok "clean stop: omega runs notify_down of each live real server and quorum_down; without omega nothing runs" ||
 	{ tap_fail "clean stop: omega scripts (want '$want', got '$new')"; show; }
