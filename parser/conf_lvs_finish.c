@@ -25,6 +25,21 @@ static const char *vs_name(const struct lvs_virtual_server *vs, char *buf, size_
 	return buf;
 }
 
+/* A virtual server's name for diagnostics, formatted on first use: most
+ * virtual servers never need it, and formatting costs more than the rest of
+ * their checks. */
+struct vs_label {
+	const struct lvs_virtual_server *vs;
+	char buf[160];
+};
+
+static const char *label(struct vs_label *l)
+{
+	if (!l->buf[0])
+		vs_name(l->vs, l->buf, sizeof(l->buf));
+	return l->buf;
+}
+
 /* Address families: non-tunnelled real and sorry servers must match the
  * virtual server's; the first of them fixes it when the VS has none. */
 static bool family_ok(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
@@ -81,7 +96,7 @@ static void families(struct conf_ctx *ctx, struct lvs_virtual_server *vs)
 		vs->family = AF_INET;
 }
 
-static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const char *name)
+static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, struct vs_label *name)
 {
 	struct lvs_virtual_server *vs = &vb->vs;
 	bool by_addr = vs->kind == LVS_VS_ADDR || (vs->kind == LVS_VS_GROUP && vs->group->n_ranges);
@@ -93,26 +108,26 @@ static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const c
 		conf_strict_at(
 		    ctx, &vs->loc,
 		    "virtual server %s: cannot use ha_suspend with fwmarks - clearing ha_suspend",
-		    name);
+		    label(name));
 		vs->ha_suspend = false;
 	}
 	if (by_addr && !(vb->set & LVS_SET_PROTOCOL)) {
 		/* The kernel takes protocol 0 as UDP; keepalived says so. */
 		conf_strict_at(ctx, &vs->loc,
-			       "virtual server %s: no protocol set - defaulting to UDP", name);
+			       "virtual server %s: no protocol set - defaulting to UDP", label(name));
 		vs->protocol = LVS_PROTO_UDP;
 	}
 	if (by_addr && vs->one_packet && vs->protocol != LVS_PROTO_UDP) {
 		conf_strict_at(ctx, &vs->loc,
 			       "virtual server %s: one packet scheduling requires UDP - resetting",
-			       name);
+			       label(name));
 		vs->one_packet = false;
 	}
 	if (vs->kind == LVS_VS_ADDR && !vs->persistence_timeout && !vs->port) {
 		conf_strict_at(
 		    ctx, &vs->loc,
 		    "virtual server %s: zero port only valid for persistent services - setting",
-		    name);
+		    label(name));
 		vs->persistence_timeout = LVS_PERSISTENCE_DEFAULT;
 	}
 	if (vs->kind == LVS_VS_GROUP && !vs->persistence_timeout) {
@@ -121,7 +136,7 @@ static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const c
 				conf_strict_at(ctx, &vs->loc,
 					       "virtual server %s: zero port only valid for "
 					       "persistent services - setting",
-					       name);
+					       label(name));
 				vs->persistence_timeout = LVS_PERSISTENCE_DEFAULT;
 				break;
 			}
@@ -131,12 +146,12 @@ static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const c
 		conf_strict_at(
 		    ctx, &vs->loc,
 		    "virtual server %s: protocol specified for fwmark - protocol will be ignored",
-		    name);
+		    label(name));
 		vs->protocol = LVS_PROTO_NONE;
 	}
 	if (!vs->sched) {
 		conf_strict_at(ctx, &vs->loc,
-			       "virtual server %s: no scheduler set, setting default 'wlc'", name);
+			       "virtual server %s: no scheduler set, setting default 'wlc'", label(name));
 		vs->sched = "wlc";
 	}
 	if (!(vb->set & LVS_SET_DELAY_LOOP))
@@ -147,7 +162,7 @@ static void service_rules(struct conf_ctx *ctx, struct lvs_vs_build *vb, const c
 
 /* Defaults a real (or sorry) server takes from its virtual server. */
 static void rs_inherit(struct conf_ctx *ctx, struct lvs_vs_build *vb, struct lvs_rs_build *rb,
-		       const char *name)
+		       struct vs_label *name)
 {
 	struct lvs_virtual_server *vs = &vb->vs;
 	struct lvs_real_server *rs = &rb->rs;
@@ -157,7 +172,7 @@ static void rs_inherit(struct conf_ctx *ctx, struct lvs_vs_build *vb, struct lvs
 			conf_strict_at(
 			    ctx, &vs->loc,
 			    "virtual server %s: no forwarding method set, setting default NAT",
-			    name);
+			    label(name));
 			vs->fwd.method = LVS_FWD_NAT;
 			vb->set |= LVS_SET_FWD;
 		}
@@ -189,7 +204,7 @@ static void rs_inherit(struct conf_ctx *ctx, struct lvs_vs_build *vb, struct lvs
 /* The port a real/sorry server uses: NAT keeps its own (the VS's when
  * none); DR/TUN cannot change the port, so keepalived resets it. */
 static void rs_port(struct conf_ctx *ctx, const struct lvs_virtual_server *vs,
-		    struct lvs_real_server *rs, const char *name)
+		    struct lvs_real_server *rs, struct vs_label *name)
 {
 	char a[VADDR_STRLEN];
 
@@ -205,14 +220,14 @@ static void rs_port(struct conf_ctx *ctx, const struct lvs_virtual_server *vs,
 			conf_strict_at(
 			    ctx, &rs->loc,
 			    "fwmark virtual server %s, server %s has port specified - clearing",
-			    name, vaddr_format(&rs->addr, a, sizeof(a)));
+			    label(name), vaddr_format(&rs->addr, a, sizeof(a)));
 		rs->port = 0;
 	} else if (!rs->port) {
 		rs->port = vs->port;
 	} else if (rs->port != vs->port) {
 		conf_strict_at(ctx, &rs->loc,
 			       "virtual server %s and server %s ports don't match - resetting",
-			       name, vaddr_format(&rs->addr, a, sizeof(a)));
+			       label(name), vaddr_format(&rs->addr, a, sizeof(a)));
 		rs->port = vs->port;
 	}
 }
@@ -262,7 +277,7 @@ static void http_virtualhosts(struct lvs_checker *c, const struct lvs_real_serve
 }
 
 static void finish_real_server(struct conf_ctx *ctx, struct lvs_vs_build *vb,
-			       struct lvs_rs_build *rb, const char *name)
+			       struct lvs_rs_build *rb, struct vs_label *name)
 {
 	rs_inherit(ctx, vb, rb, name);
 	rs_port(ctx, &vb->vs, &rb->rs, name);
@@ -295,7 +310,8 @@ static bool rs_same(const struct lvs_real_server *a, const struct lvs_real_serve
 	return a->port == b->port && vaddr_equal(&a->addr, &b->addr);
 }
 
-static void drop_duplicates(struct conf_ctx *ctx, struct lvs_virtual_server *vs, const char *name)
+static void drop_duplicates(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
+			    struct vs_label *name)
 {
 	size_t cap = 16, mask;
 	struct rs_key_slot *slots;
@@ -322,14 +338,15 @@ static void drop_duplicates(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
 		conf_strict_at(
 		    ctx, &rs->loc,
 		    "virtual server %s: real server [%s]:%u is duplicated - removing second rs",
-		    name, vaddr_format(&rs->addr, a, sizeof(a)), rs->port);
+		    label(name), vaddr_format(&rs->addr, a, sizeof(a)), rs->port);
 		*pp = rs->next;
 		vs->n_real_servers--;
 	}
 	free(slots);
 }
 
-static void quorum_rules(struct conf_ctx *ctx, struct lvs_virtual_server *vs, const char *name)
+static void quorum_rules(struct conf_ctx *ctx, struct lvs_virtual_server *vs,
+			 struct vs_label *name)
 {
 	uint64_t weight_sum = 0;
 
@@ -339,30 +356,29 @@ static void quorum_rules(struct conf_ctx *ctx, struct lvs_virtual_server *vs, co
 		conf_strict_at(ctx, &vs->loc,
 			       "quorum %u for virtual server %s exceeds total weight of real "
 			       "servers %llu, reducing quorum",
-			       vs->quorum, name, (unsigned long long)weight_sum);
+			       vs->quorum, label(name), (unsigned long long)weight_sum);
 		vs->quorum = (uint32_t)weight_sum;
 	}
 	if (vs->hysteresis >= vs->quorum && (vs->hysteresis || vs->quorum)) {
 		conf_strict_at(ctx, &vs->loc,
 			       "virtual server %s: hysteresis %u >= quorum %u; reducing hysteresis",
-			       name, vs->hysteresis, vs->quorum);
+			       label(name), vs->hysteresis, vs->quorum);
 		vs->hysteresis = vs->quorum ? vs->quorum - 1 : 0;
 	} else if (vs->quorum == 0) {
 		conf_strict_at(ctx, &vs->loc,
-			       "virtual server %s: quorum 0 leaves hysteresis undefined", name);
+			       "virtual server %s: quorum 0 leaves hysteresis undefined", label(name));
 	}
 }
 
 void lvs_finish_virtual_server(struct conf_ctx *ctx, struct lvs_vs_build *vb)
 {
 	struct lvs_virtual_server *vs = &vb->vs;
-	char name[160];
+	struct vs_label label_buf = { .vs = vs }, *name = &label_buf;
 
-	vs_name(vs, name, sizeof(name));
 	families(ctx, vs);
 	if (!vs->n_real_servers) {
 		conf_strict_at(ctx, &vs->loc, "virtual server %s has no real servers - ignoring",
-			       name);
+			       label(name));
 		return;
 	}
 	service_rules(ctx, vb, name);
@@ -379,7 +395,7 @@ void lvs_finish_virtual_server(struct conf_ctx *ctx, struct lvs_vs_build *vb)
 				conf_strict_at(ctx, &sb->rs.loc,
 					       "virtual server %s: sorry server matches a real "
 					       "server but inhibit setting differs",
-					       name);
+					       label(name));
 				sb->rs.inhibit_on_failure = rs->inhibit_on_failure;
 			}
 		}
