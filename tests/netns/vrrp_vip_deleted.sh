@@ -48,8 +48,10 @@ prio0_after() { # NODE T_MS FAMILY
 }
 
 net_setup 2 || { not_ok "topology"; done_testing; }
-write_conf "$T/n1.conf" 150
-write_conf "$T/n2.conf" 100
+# Far apart, so node 1 (Skew_Time 12 ms) is back long before node 2
+# (402 ms) would take over, even on a loaded machine.
+write_conf "$T/n1.conf" 250
+write_conf "$T/n2.conf" 50
 capture_start
 
 for daemon in vigild keepalived; do
