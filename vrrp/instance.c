@@ -746,21 +746,24 @@ static void vips_check(struct vrrp_instance *inst)
 void vrrp_instance_routes_check(struct vrrp_instance *inst)
 {
 	const struct vrrp_event ev = {.type = VRRP_EV_VIP_LOST};
-	const struct vrrp_route_conf *lost = NULL;
+	const struct cfg_loc *lost = NULL;
 
 	if (!inst->started || inst->fsm.state != VRRP_STATE_MASTER || !inst->vips_installed)
 		return;
 	for (const struct vrrp_route_conf *r = inst->conf->routes.first; r; r = r->next)
 		if (r->dev && !r->no_track && !r->append &&
 		    vrrp_route_restore(inst->v->nl, r) == 1 && !lost)
-			lost = r;
+			lost = &r->loc;
+	for (const struct vrrp_rule_conf *r = inst->conf->rules.first; r; r = r->next)
+		if (!r->no_track && vrrp_rule_restore(inst->v->nl, r) == 1 && !lost)
+			lost = &r->loc;
 	if (!lost)
 		return;
 	inst->counters.vips_lost++;
-	log_warn("(%s) the route of %s:%u was removed behind our back: setting the VIPs and "
-		 "routes again", inst->conf->name, lost->loc.file ? lost->loc.file : "?",
-		 lost->loc.line);
-	step(inst, &ev, "a virtual route was removed");
+	log_warn("(%s) the route or rule of %s:%u was removed behind our back: setting the "
+		 "VIPs, routes and rules again", inst->conf->name, lost->file ? lost->file : "?",
+		 lost->line);
+	step(inst, &ev, "a virtual route or rule was removed");
 }
 
 void vrrp_instance_ifs_changed(struct vrrp_instance *inst)

@@ -111,11 +111,11 @@ void vrrp_instance_shutdown(struct vrrp_instance *inst);
 /* Take @next, a configuration of the same protocol identity (see
  * vrrp_conf_compatible()), in place: state kept; VIPs added or removed by
  * difference when master, with announcements for the added ones only. */
-/* A route tagged as ours was deleted somewhere: a master puts back each
- * of its virtual routes with a `dev` (keepalived 2.2.7 tracks only those,
- * unless `no_track`) that is missing, and then gives mastership up and
- * takes it again as for a lost VIP (vrrp/fsm.h VRRP_EV_VIP_LOST), as
- * keepalived 2.2.7 does. */
+/* A route tagged as ours, or a rule, was deleted somewhere: a master puts
+ * back each of its virtual routes with a `dev` (keepalived 2.2.7 tracks
+ * only those) and virtual rules, unless `no_track`, that is missing, and
+ * then gives mastership up and takes it again as for a lost VIP
+ * (vrrp/fsm.h VRRP_EV_VIP_LOST), as keepalived 2.2.7 does. */
 void vrrp_instance_routes_check(struct vrrp_instance *inst);
 
 void vrrp_instance_reconfigure(struct vrrp_instance *inst, const struct vrrp_instance_conf *next);

@@ -102,6 +102,25 @@ int vrrp_route_restore(struct nl_sock *nl, const struct vrrp_route_conf *r)
 	return rc < 0 ? rc : 1;
 }
 
+int vrrp_rule_restore(struct nl_sock *nl, const struct vrrp_rule_conf *r)
+{
+	const char *note;
+	struct nl_msg *msg;
+	int rc;
+
+	if (!nl)
+		return -ENOTCONN;
+	rc = vrrp_rule_msg(r, true, &msg, &note);
+	if (rc < 0)
+		return rc;
+	/* Without it the kernel adds an identical rule again. */
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_EXCL;
+	rc = talk(nl, msg);
+	if (rc == -EEXIST)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
 int vrrp_rule_change(struct nl_sock *nl, const struct vrrp_rule_conf *r, bool add,
 		     const char **note)
 {

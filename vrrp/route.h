@@ -25,6 +25,10 @@ int vrrp_route_change(struct nl_sock *nl, const struct vrrp_route_conf *r, bool 
  * `append` route, which the kernel adds again beside itself. */
 int vrrp_route_restore(struct nl_sock *nl, const struct vrrp_route_conf *r);
 
+/* The same for rule @r (NLM_F_EXCL: the kernel answers EEXIST for an
+ * identical rule instead of adding it twice). */
+int vrrp_rule_restore(struct nl_sock *nl, const struct vrrp_rule_conf *r);
+
 /* The same for rule @r. */
 int vrrp_rule_change(struct nl_sock *nl, const struct vrrp_rule_conf *r, bool add,
 		     const char **note);

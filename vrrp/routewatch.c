@@ -30,6 +30,9 @@ static bool ours_deleted(const char *buf, ssize_t len)
 		if (nh->nlmsg_type == RTM_DELROUTE && nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*rtm)) &&
 		    rtm->rtm_protocol == VRRP_ROUTE_PROTO)
 			return true;
+		/* Rules change seldom: any deletion is worth a look. */
+		if (nh->nlmsg_type == RTM_DELRULE)
+			return true;
 	}
 	return false;
 }
@@ -66,6 +69,7 @@ int vrrp_routewatch_new(sd_event *event, vrrp_routewatch_fn deleted, void *data,
 	    .nl_family = AF_NETLINK,
 	    .nl_groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE,
 	};
+	static const int rule_groups[] = {RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE};
 	struct vrrp_routewatch *w = calloc(1, sizeof(*w));
 	int rc;
 
@@ -82,6 +86,12 @@ int vrrp_routewatch_new(sd_event *event, vrrp_routewatch_fn deleted, void *data,
 		rc = -errno;
 		goto fail;
 	}
+	for (unsigned i = 0; i < sizeof(rule_groups) / sizeof(rule_groups[0]); i++)
+		if (setsockopt(w->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &rule_groups[i],
+			       sizeof(rule_groups[i])) < 0) {
+			rc = -errno;
+			goto fail;
+		}
 	rc = sd_event_add_io(event, &w->io, w->fd, EPOLLIN, on_readable, w);
 	if (rc < 0)
 		goto fail;

@@ -1,9 +1,9 @@
 /* Routes tagged RTPROT_KEEPALIVED (18: virtual and static routes, vigil's
- * and keepalived's) deleted from the kernel: one rtnetlink socket
- * subscribed to the IPv4 and IPv6 route groups, and one callback after
- * each batch of notifications that deleted such a route, so a master can
- * find which of its own went behind its back (vrrp/route.h
- * vrrp_route_restore()). Kept apart from ifwatch: route notifications can
+ * and keepalived's) or rules deleted from the kernel: one rtnetlink socket
+ * subscribed to the IPv4 and IPv6 route and rule groups, and one callback
+ * after each batch of notifications that deleted such a route or any
+ * rule, so a master can find which of its own went behind its back
+ * (vrrp/route.h vrrp_route_restore(), vrrp_rule_restore()). Kept apart from ifwatch: route notifications can
  * be many on a busy router, and most are not ours.
  */
 #ifndef VIGIL_VRRP_ROUTEWATCH_H

@@ -41,7 +41,7 @@ static void on_ifs_changed(void *data)
 		vrrp_instance_ifs_changed(i);
 }
 
-/* A route tagged as ours was deleted: masters check theirs. */
+/* A route tagged as ours, or a rule, was deleted: masters check theirs. */
 static void on_route_deleted(void *data)
 {
 	struct vrrp *v = data;

@@ -4,7 +4,7 @@
 # removes its VIPs and virtual routes, takes over again after its own
 # Skew_Time (before the backup's, which is longer) and sets and announces
 # everything again. IPv4 and IPv6; then the same for a virtual route with
-# `dev` deleted by hand (`ip route del`). vigild and keepalived in the same
+# `dev` deleted by hand (`ip route del`), and for a virtual rule. vigild and keepalived in the same
 # role on the same wire, with the same results. The backup never holds a
 # VIP.
 . "${top_srcdir:-.}/tests/netns/lib.sh"
@@ -26,6 +26,9 @@ vrrp_instance VI_4 {
 	virtual_routes {
 		10.55.0.0/24 via 10.99.0.254 dev eth0
 	}
+	virtual_rules {
+		from 10.77.0.0/24 table 100 preference 777
+	}
 }
 vrrp_instance VI_6 {
 	version 3
@@ -39,7 +42,8 @@ vrrp_instance VI_6 {
 }
 C
 }
-master_of_all() { holds 1 $V4 && holds 1 $V4B && holds 1 $V6 && has_route 1; }
+master_of_all() { holds 1 $V4 && holds 1 $V4B && holds 1 $V6 && has_route 1 && has_rule 1; }
+has_rule() { [ "$(ip -n "$(ns "$1")" rule show pref 777 | wc -l)" = 1 ]; }
 has_route() { ip -n "$(ns "$1")" route show 10.55.0.0/24 | grep -q via; }
 prio0_after() { # NODE T_MS FAMILY
 	f="ip proto 112 and src host $(node_ip "$1")"
@@ -98,6 +102,15 @@ for daemon in vigild keepalived; do
 	t=$(now_ms)
 	ip -n "$(ns 1)" route del 10.55.0.0/24
 	check "$daemon: the virtual route deleted by hand is back" wait_until 3 has_route 1
+	sleep 0.5
+	n=$(prio0_after 1 "$t" 4)
+	check "$daemon wire: node 1 gave VI_4 up with a priority-0 advert ($n)" [ "$n" -ge 1 ]
+	check "$daemon: node 1 holds everything again" wait_until 2 master_of_all
+
+	sleep 1
+	t=$(now_ms)
+	ip -n "$(ns 1)" rule del pref 777
+	check "$daemon: the virtual rule deleted by hand is back (once)" wait_until 3 has_rule 1
 	sleep 0.5
 	n=$(prio0_after 1 "$t" 4)
 	check "$daemon wire: node 1 gave VI_4 up with a priority-0 advert ($n)" [ "$n" -ge 1 ]
