@@ -71,7 +71,7 @@ static int apply_link(struct vrrp_iftable *t, const struct nlmsghdr *nh)
 			name = RTA_DATA(a);
 	if (!name || strlen(name) >= IF_NAMESIZE)
 		return 0;
-	if (l && !strcmp(l->name, name))
+	if (l && !strcmp(l->name, name) && l->flags == ifi->ifi_flags)
 		return 0;
 	if (!l) {
 		if (grow((void **)&t->links, &t->cap_links, t->n_links, sizeof(*l)) < 0)
@@ -80,6 +80,7 @@ static int apply_link(struct vrrp_iftable *t, const struct nlmsghdr *nh)
 		l->ifindex = (unsigned)ifi->ifi_index;
 	}
 	strcpy(l->name, name);
+	l->flags = ifi->ifi_flags;
 	return 1;
 }
 
@@ -183,14 +184,19 @@ void vrrp_iftable_free(struct vrrp_iftable *t)
 	memset(t, 0, sizeof(*t));
 }
 
-unsigned vrrp_iftable_ifindex(const struct vrrp_iftable *t, const char *name)
+const struct vrrp_if_link *vrrp_iftable_link(const struct vrrp_iftable *t, const char *name)
 {
-	if (!name)
-		return 0;
 	for (size_t i = 0; i < t->n_links; i++)
 		if (!strcmp(t->links[i].name, name))
-			return t->links[i].ifindex;
-	return 0;
+			return &t->links[i];
+	return NULL;
+}
+
+unsigned vrrp_iftable_ifindex(const struct vrrp_iftable *t, const char *name)
+{
+	const struct vrrp_if_link *l = name ? vrrp_iftable_link(t, name) : NULL;
+
+	return l ? l->ifindex : 0;
 }
 
 static bool usable(const struct vrrp_if_addr *a)

@@ -27,6 +27,7 @@ struct nlmsghdr;
 struct vrrp_if_link {
 	unsigned ifindex;
 	char name[IF_NAMESIZE];
+	unsigned flags; /* IFF_*, as the kernel last reported them */
 };
 
 struct vrrp_if_addr {
@@ -56,6 +57,9 @@ void vrrp_iftable_free(struct vrrp_iftable *t);
 
 /* The ifindex @name has now, 0 when no such interface exists. */
 unsigned vrrp_iftable_ifindex(const struct vrrp_iftable *t, const char *name);
+
+/* Interface @name, or NULL when no such interface exists. */
+const struct vrrp_if_link *vrrp_iftable_link(const struct vrrp_iftable *t, const char *name);
 
 /* Whether @a is on interface @ifindex (0: on any interface) and usable
  * as a source: neither tentative nor DAD-failed. */

@@ -120,8 +120,9 @@ struct vrrp_prio_result vrrp_tracker_eval(const struct vrrp_tracker *t,
 }
 
 int vrrp_tracker_new(sd_event *event, struct script_runner *runner,
-		     const struct vigil_config *cfg, const struct vrrp_tracker *prev,
-		     const struct vrrp_tracker_ops *ops, void *owner, struct vrrp_tracker **out)
+		     const struct vrrp_ifwatch *ifw, const struct vigil_config *cfg,
+		     const struct vrrp_tracker *prev, const struct vrrp_tracker_ops *ops,
+		     void *owner, struct vrrp_tracker **out)
 {
 	struct vrrp_tracker *t = calloc(1, sizeof(*t));
 	int rc;
@@ -133,7 +134,7 @@ int vrrp_tracker_new(sd_event *event, struct script_runner *runner,
 	t->cfg = cfg;
 	t->ops = ops;
 	t->owner = owner;
-	rc = track_ifs_new(t, &t->ifs);
+	rc = track_ifs_new(t, ifw, &t->ifs);
 	if (rc >= 0)
 		rc = track_files_new(t, &t->files);
 	if (rc >= 0)
@@ -163,6 +164,12 @@ void vrrp_tracker_free(struct vrrp_tracker *t)
 enum vrrp_track_state vrrp_tracker_script_state(const struct vrrp_tracker *t, const char *name)
 {
 	return track_scripts_state(t->scripts, name);
+}
+
+void vrrp_tracker_ifs_changed(struct vrrp_tracker *t)
+{
+	if (t)
+		track_ifs_changed(t->ifs);
 }
 
 enum vrrp_track_state vrrp_tracker_if_state(const struct vrrp_tracker *t, const char *ifname)

@@ -13,7 +13,7 @@
  * docs/tracking.md shows the wiring.
  *
  * Modules: track_script.c (periodic scripts, lib/script.h), track_file.c
- * (inotify), track_if.c (rtnetlink link notifications), track_process.c
+ * (inotify), track_if.c (link up/down from vrrp/ifwatch.h), track_process.c
  * (/proc scan + proc connector). The arithmetic is pure, in vrrp/prio.c.
  */
 #ifndef VIGIL_VRRP_TRACK_H
@@ -27,6 +27,7 @@
 #include "parser/config.h"
 #include "vrrp/prio.h"
 
+struct vrrp_ifwatch;
 struct vrrp_tracker;
 
 struct vrrp_tracker_ops {
@@ -45,11 +46,18 @@ struct vrrp_tracker_ops {
  * With @prev (the tracker of the previous generation, or NULL), a script
  * unchanged by a reload keeps its up/down state instead of starting over,
  * so a reload does not drop instances to INIT. Returns 0 or a negative
- * errno. Start-up state is read synchronously (link dump, files, /proc),
+ * errno. Interfaces are read from @ifw (NULL: their state is unknown).
+ * Start-up state is read synchronously (@ifw's table, files, /proc),
  * so vrrp_tracker_eval() is meaningful as soon as this returns. */
 int vrrp_tracker_new(sd_event *event, struct script_runner *runner,
-		     const struct vigil_config *cfg, const struct vrrp_tracker *prev,
-		     const struct vrrp_tracker_ops *ops, void *owner, struct vrrp_tracker **out);
+		     const struct vrrp_ifwatch *ifw, const struct vigil_config *cfg,
+		     const struct vrrp_tracker *prev, const struct vrrp_tracker_ops *ops,
+		     void *owner, struct vrrp_tracker **out);
+
+/* @ifw (vrrp_tracker_new()'s, which must outlive the tracker) read a
+ * batch of changes: report the tracked interfaces that went up or down.
+ * NULL is fine. */
+void vrrp_tracker_ifs_changed(struct vrrp_tracker *t);
 
 /* Stop everything (running scripts are killed with their process group).
  * NULL is fine. */

@@ -39,7 +39,11 @@ void track_files_free(struct track_files *f);
 /* The value read, and whether the file is watched at all. */
 int64_t track_files_value(const struct track_files *f, const char *name, bool *known);
 
-int track_ifs_new(struct vrrp_tracker *t, struct track_ifs **out);
+struct vrrp_ifwatch;
+/* Interfaces as @w's table has them (NULL: all unknown); re-read and
+ * changes reported on track_ifs_changed(). */
+int track_ifs_new(struct vrrp_tracker *t, const struct vrrp_ifwatch *w, struct track_ifs **out);
+void track_ifs_changed(struct track_ifs *i);
 void track_ifs_free(struct track_ifs *i);
 enum vrrp_track_state track_ifs_state(const struct track_ifs *i, const char *ifname);
 

@@ -39,6 +39,8 @@ static void on_ifs_changed(void *data)
 
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		vrrp_instance_ifs_changed(i);
+	/* track_interface and the instances' own interfaces: up or down */
+	vrrp_tracker_ifs_changed(v->tracker);
 }
 
 /* A route tagged as ours, or a rule, was deleted: masters check theirs. */
@@ -414,7 +416,8 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	/* Each instance holds its own part of @prev; the block set compares
 	 * the global settings. */
 	/* What can fail comes first, so that a failure changes nothing. */
-	rc = vrrp_tracker_new(v->event, v->scripts, next, v->tracker, &track_ops, v, &tracker);
+	rc = vrrp_tracker_new(v->event, v->scripts, v->ifw, next, v->tracker, &track_ops, v,
+			      &tracker);
 	if (rc < 0) {
 		snprintf(text, len, "cannot set up tracking: %s", strerror(-rc));
 		return rc;

@@ -24,6 +24,7 @@
 
 #include "daemon/log.h"
 #include "parser/config.h"
+#include "vrrp/ifwatch.h"
 #include "vrrp/track.h"
 
 static char dir[64];
@@ -36,8 +37,17 @@ struct fixture {
 	struct arena *arena;
 	struct diag_list dl;
 	const struct vigil_config *cfg;
+	struct vrrp_ifwatch *ifw; /* the VRRP child's rtnetlink subscription */
 	struct vrrp_tracker *t;
 };
+
+/* As the VRRP child does: the subscription's news go to the tracker. */
+static void on_ifs_changed(void *data)
+{
+	struct fixture *f = data;
+
+	vrrp_tracker_ifs_changed(f->t);
+}
 
 static void on_changed(void *owner, enum vrrp_track_kind kind, const char *name)
 {
@@ -121,7 +131,9 @@ static int setup(void **state)
 	}
 	if (sd_event_new(&f->event) < 0 || script_runner_new(f->event, &f->runner) < 0)
 		return -1;
-	if (vrrp_tracker_new(f->event, f->runner, f->cfg, NULL, &ops, f, &f->t) < 0)
+	if (vrrp_ifwatch_new(f->event, on_ifs_changed, f, &f->ifw) < 0)
+		return -1;
+	if (vrrp_tracker_new(f->event, f->runner, f->ifw, f->cfg, NULL, &ops, f, &f->t) < 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -136,6 +148,7 @@ static int teardown(void **state)
 		waitpid(sleeper, NULL, 0);
 	}
 	vrrp_tracker_free(f->t);
+	vrrp_ifwatch_free(f->ifw);
 	script_runner_free(f->runner);
 	sd_event_unref(f->event);
 	diag_list_free(&f->dl);
@@ -254,7 +267,7 @@ static void test_reload_keeps_script_state(void **state)
 
 	run_for(f, 200);
 	assert_int_equal(vrrp_tracker_script_state(f->t, "chk"), VRRP_TRACK_UP);
-	assert_int_equal(vrrp_tracker_new(f->event, f->runner, f->cfg, f->t, &ops, f, &next), 0);
+	assert_int_equal(vrrp_tracker_new(f->event, f->runner, f->ifw, f->cfg, f->t, &ops, f, &next), 0);
 	assert_int_equal(vrrp_tracker_script_state(next, "chk"), VRRP_TRACK_UP);
 	vrrp_tracker_free(f->t);
 	f->t = next;

@@ -36,7 +36,8 @@ static void put_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
 	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a->rta_len);
 }
 
-static int link_msg(struct vrrp_iftable *t, int type, int ifindex, const char *name)
+static int link_msg_flags(struct vrrp_iftable *t, int type, int ifindex, const char *name,
+			  unsigned flags)
 {
 	union msgbuf m;
 	struct ifinfomsg *ifi;
@@ -46,9 +47,32 @@ static int link_msg(struct vrrp_iftable *t, int type, int ifindex, const char *n
 	m.nh.nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
 	ifi = NLMSG_DATA(&m.nh);
 	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = flags;
 	if (name)
 		put_attr(&m.nh, IFLA_IFNAME, name, strlen(name) + 1);
 	return vrrp_iftable_apply(t, &m.nh);
+}
+
+static int link_msg(struct vrrp_iftable *t, int type, int ifindex, const char *name)
+{
+	return link_msg_flags(t, type, ifindex, name, 0);
+}
+
+/* Up and down (track_interface reads them): a change of flags is a
+ * change of the table; the same flags again are not. */
+static void test_link_flags(void **state)
+{
+	struct vrrp_iftable t = {0};
+	const unsigned up = IFF_UP | IFF_RUNNING;
+
+	(void)state;
+	assert_int_equal(link_msg_flags(&t, RTM_NEWLINK, 5, "eth1", IFF_UP), 1);
+	assert_int_equal(vrrp_iftable_link(&t, "eth1")->flags, IFF_UP);
+	assert_int_equal(link_msg_flags(&t, RTM_NEWLINK, 5, "eth1", up), 1);
+	assert_int_equal(link_msg_flags(&t, RTM_NEWLINK, 5, "eth1", up), 0);
+	assert_int_equal(vrrp_iftable_link(&t, "eth1")->flags, up);
+	assert_null(vrrp_iftable_link(&t, "eth2"));
+	vrrp_iftable_free(&t);
 }
 
 static int addr_msg(struct vrrp_iftable *t, int type, int ifindex, const char *text,
@@ -182,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_recreated_interface),
+	    cmocka_unit_test(test_link_flags),
 	    cmocka_unit_test(test_ipv6_tentative_never_chosen),
 	    cmocka_unit_test(test_ipv4_primary_prefers_untagged_skips_secondaries),
 	    cmocka_unit_test(test_malformed_messages),
