@@ -167,7 +167,7 @@ static int tx_send(struct vrrp_nft_tx *tx)
 	char rx[MNL_SOCKET_BUFFER_SIZE];
 	unsigned acks = 0;
 	int err = 0;
-	ssize_t n;
+	ssize_t got;
 
 	if (!nl)
 		return -errno;
@@ -178,9 +178,11 @@ static int tx_send(struct vrrp_nft_tx *tx)
 		return err;
 	}
 	while (acks < tx->acks &&
-	       (n = recv(mnl_socket_get_fd(nl), rx, sizeof(rx), MSG_DONTWAIT)) > 0) {
-		for (struct nlmsghdr *h = (struct nlmsghdr *)rx; mnl_nlmsg_ok(h, (int)n);
-		     h = mnl_nlmsg_next(h, (int *)&n)) {
+	       (got = recv(mnl_socket_get_fd(nl), rx, sizeof(rx), MSG_DONTWAIT)) > 0) {
+		int n = (int)got; /* libmnl counts what is left in an int */
+
+		for (struct nlmsghdr *h = (struct nlmsghdr *)rx; mnl_nlmsg_ok(h, n);
+		     h = mnl_nlmsg_next(h, &n)) {
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
 
 			if (h->nlmsg_type != NLMSG_ERROR)
