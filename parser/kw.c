@@ -269,6 +269,7 @@ static void dispatch_one(struct conf_ctx *ctx, const struct cfg_node *n, const s
 {
 	const struct kw *kw = kw_lookup(ctx, t, n->args[0].s);
 	unsigned nargs = n->argc - 1;
+	struct cfg_node cut;
 
 	if (!kw) {
 		report_unknown(ctx, n, t);
@@ -281,13 +282,21 @@ static void dispatch_one(struct conf_ctx *ctx, const struct cfg_node *n, const s
 		return;
 	}
 	if (kw->max_args != KW_ANY && nargs > kw->max_args) {
+		/* keepalived's handlers read the words they need and ignore the
+		 * rest ("TCP_CHECK { connect_timeout 1 retry 0 }" on one line
+		 * sets connect_timeout only, and keepalived -t passes): warn,
+		 * and go on with the words the keyword takes. */
 		if (kw->max_args == 0)
-			conf_error(ctx, n, 1, "'%s' takes no argument, got '%s'", kw->name,
-				   n->args[1].s);
+			conf_warning(ctx, n, 1, "'%s' takes no argument; '%s' and what follows ignored",
+				     kw->name, n->args[1].s);
 		else
-			conf_error(ctx, n, kw->max_args + 1, "too many arguments to '%s' (at most %u)",
-				   kw->name, kw->max_args);
-		return;
+			conf_warning(ctx, n, kw->max_args + 1,
+				     "'%s' takes at most %u argument%s; '%s' and what follows ignored",
+				     kw->name, kw->max_args, kw->max_args == 1 ? "" : "s",
+				     n->args[kw->max_args + 1].s);
+		cut = *n;
+		cut.argc = kw->max_args + 1;
+		n = &cut;
 	}
 	if ((kw->flags & KW_BLOCK) && !n->has_block) {
 		conf_error(ctx, n, 0, "'%s' needs a block: %s ... { ... }", kw->name, kw->name);
