@@ -2,15 +2,17 @@
  * and the fewest destinations it held meanwhile (the approach of
  * bench/ipvs/ipvs_wait.c, with a target service of its own).
  *
- *   table_watch -s SERVICES -d DESTS [-v VIP:PORT] [-i MS] [-t S] [-- TRIGGER...]
+ *   table_watch -s SERVICES -d DESTS [-v VIP:PORT] [-i MS] [-t S] [-H PID] [-- TRIGGER...]
  *
  * Polls /proc/net/ip_vs (no process per poll) every MS milliseconds
  * (default 2), or 4x the time one read took when that is longer (reading a
  * big table walks it in the kernel; polling must not slow what it
  * measures), until the table lists at least SERVICES services and DESTS
  * destinations and, with -v, the TCP service VIP:PORT with at least one
- * destination. With a TRIGGER (say `kill -HUP PID`) the clock starts just
- * before it is forked; it is awaited, never signalled. Prints
+ * destination. With -H PID the clock starts as SIGHUP is sent to PID (no
+ * process forked: in a loaded VM forking `kill` took a few hundred
+ * milliseconds of what was measured); with a TRIGGER command the clock
+ * starts just before it is forked; it is awaited, never signalled. Prints
  * "complete_ms=... services=... dests=... min_dests=... polls=...
  * read_ms=..."; min_dests counts every poll, the first included, so a
  * reload that drops destinations, even for a moment between two polls'
@@ -35,6 +37,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +224,9 @@ int main(int argc, char **argv)
 	long polls;
 	double read_ms;
 
-	while ((opt = getopt(argc, argv, "+s:d:v:i:t:")) != -1) {
+	pid_t hup = 0;
+
+	while ((opt = getopt(argc, argv, "+s:d:v:i:t:H:")) != -1) {
 		switch (opt) {
 		case 's':
 			want_s = atol(optarg);
@@ -237,6 +242,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			timeout = atof(optarg);
+			break;
+		case 'H':
+			hup = (pid_t)atol(optarg);
 			break;
 		default:
 			goto usage;
@@ -260,6 +268,10 @@ int main(int argc, char **argv)
 	pl.t0 = now_ms();
 	if (pthread_create(&thread, NULL, poll_proc, &pl) != 0) {
 		perror("pthread_create");
+		return 2;
+	}
+	if (hup > 0 && kill(hup, SIGHUP) < 0) {
+		perror("kill");
 		return 2;
 	}
 	if (optind < argc) {
@@ -308,6 +320,6 @@ int main(int argc, char **argv)
 		waitpid(child, NULL, 0);
 	return done ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: table_watch -s N -d N [-v VIP:PORT] [-i MS] [-t S] [-- CMD...]\n");
+	fprintf(stderr, "usage: table_watch -s N -d N [-v VIP:PORT] [-i MS] [-t S] [-H PID] [-- CMD...]\n");
 	return 2;
 }
