@@ -21,13 +21,10 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/ssl.h>
-
 #include "checkers/check.h"
 #include "checkers/http_parse.h"
 #include "daemon/log.h"
+#include "lib/dlopen_ssl.h"
 
 /* Body bytes kept for a regex (keepalived's default regex_max_offset is
  * the whole buffer it reads; a health page is small). */
@@ -45,6 +42,10 @@ struct http_priv {
 	size_t *req_lens;
 	unsigned n_urls;
 	SSL_SESSION *session;
+	/* OpenSSL, loaded by http_init() when the check needs it: libssl for
+	 * SSL_GET, libcrypto for SSL_GET or a digest; else NULL. */
+	const struct dlopen_ssl *ssl;
+	const struct dlopen_crypto *crypto;
 };
 
 /* One probe in flight. */
@@ -59,6 +60,7 @@ struct http_probe {
 	SSL *ssl;
 	size_t req_off;
 	EVP_MD_CTX *md;
+	const struct dlopen_crypto *crypto; /* the check's, for http_body() */
 	char *body;
 	size_t body_len;
 	bool need_body;
@@ -84,11 +86,14 @@ static const struct lvs_url *http_url(const struct check *ck, unsigned index)
 static void http_probe_free(struct check *ck)
 {
 	struct http_probe *p = ck->probe;
+	struct http_priv *priv = ck->priv;
 
 	if (!p)
 		return;
-	SSL_free(p->ssl);
-	EVP_MD_CTX_free(p->md);
+	if (p->ssl)
+		priv->ssl->SSL_free(p->ssl);
+	if (p->md)
+		priv->crypto->EVP_MD_CTX_free(p->md);
 	free(p->body);
 	free(p);
 	ck->probe = NULL;
@@ -101,15 +106,15 @@ static void http_probe_free(struct check *ck)
 		check_done(ck, false, __VA_ARGS__);                                                \
 	} while (0)
 
-static const char *http_ssl_error(char *buf, size_t len)
+static const char *http_ssl_error(const struct dlopen_crypto *c, char *buf, size_t len)
 {
-	unsigned long e = ERR_get_error();
+	unsigned long e = c->ERR_get_error();
 
 	if (!e)
 		snprintf(buf, len, "%s", errno ? strerror(errno) : "connection closed");
 	else
-		ERR_error_string_n(e, buf, len);
-	ERR_clear_error();
+		c->ERR_error_string_n(e, buf, len);
+	c->ERR_clear_error();
 	return buf;
 }
 
@@ -181,15 +186,16 @@ static void http_wait(struct check *ck, uint32_t events)
  * resumable: declare the shutdown done so the session stays usable. */
 static void http_keep_session(SSL *ssl, struct http_priv *priv)
 {
+	const struct dlopen_ssl *s = priv->ssl;
 	SSL_SESSION *sess;
 
-	SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-	sess = SSL_get1_session(ssl);
-	if (sess && SSL_SESSION_is_resumable(sess)) {
-		SSL_SESSION_free(priv->session);
+	s->SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	sess = s->SSL_get1_session(ssl);
+	if (sess && s->SSL_SESSION_is_resumable(sess)) {
+		s->SSL_SESSION_free(priv->session);
 		priv->session = sess;
 	} else {
-		SSL_SESSION_free(sess);
+		s->SSL_SESSION_free(sess);
 	}
 }
 
@@ -209,7 +215,7 @@ static void http_judge(struct check *ck)
 		unsigned int mdlen = 0;
 		char hex[33];
 
-		EVP_DigestFinal_ex(p->md, md, &mdlen);
+		priv->crypto->EVP_DigestFinal_ex(p->md, md, &mdlen);
 		if (mdlen != 16 || memcmp(md, u->digest, 16) != 0) {
 			for (unsigned i = 0; i < 16 && i < mdlen; i++)
 				snprintf(hex + 2 * i, 3, "%02x", md[i]);
@@ -234,7 +240,8 @@ static void http_judge(struct check *ck)
 	if (u->next) {
 		p->url_index++;
 		check_close(ck);
-		SSL_free(p->ssl);
+		if (p->ssl)
+			priv->ssl->SSL_free(p->ssl);
 		p->ssl = NULL;
 		http_url_begin(ck);
 		return;
@@ -248,7 +255,7 @@ static void http_body(void *data, const char *buf, size_t len)
 	struct http_probe *p = data;
 
 	if (p->md)
-		EVP_DigestUpdate(p->md, buf, len);
+		p->crypto->EVP_DigestUpdate(p->md, buf, len);
 	if (p->body && p->body_len < HTTP_REGEX_BODY_MAX) {
 		size_t n = len < HTTP_REGEX_BODY_MAX - p->body_len
 			       ? len
@@ -262,6 +269,7 @@ static void http_body(void *data, const char *buf, size_t len)
 static void http_receive(struct check *ck)
 {
 	struct http_probe *p = ck->probe;
+	const struct http_priv *priv = ck->priv;
 	char buf[HTTP_READ_CHUNK];
 
 	for (;;) {
@@ -271,10 +279,10 @@ static void http_receive(struct check *ck)
 		if (p->ssl) {
 			int e;
 
-			ERR_clear_error();
-			n = SSL_read(p->ssl, buf, sizeof(buf));
+			priv->crypto->ERR_clear_error();
+			n = priv->ssl->SSL_read(p->ssl, buf, sizeof(buf));
 			if (n <= 0) {
-				e = SSL_get_error(p->ssl, (int)n);
+				e = priv->ssl->SSL_get_error(p->ssl, (int)n);
 				if (e == SSL_ERROR_WANT_READ) {
 					http_wait(ck, EPOLLIN);
 					return;
@@ -287,7 +295,7 @@ static void http_receive(struct check *ck)
 					char why[160];
 
 					http_fail(ck, "TLS read: %s",
-						  http_ssl_error(why, sizeof(why)));
+						  http_ssl_error(priv->crypto, why, sizeof(why)));
 					return;
 				}
 				n = 0;
@@ -329,10 +337,11 @@ static void http_send(struct check *ck)
 		ssize_t n;
 
 		if (p->ssl) {
-			ERR_clear_error();
-			n = SSL_write(p->ssl, req + p->req_off, (int)(req_len - p->req_off));
+			priv->crypto->ERR_clear_error();
+			n = priv->ssl->SSL_write(p->ssl, req + p->req_off,
+						 (int)(req_len - p->req_off));
 			if (n <= 0) {
-				int e = SSL_get_error(p->ssl, (int)n);
+				int e = priv->ssl->SSL_get_error(p->ssl, (int)n);
 				char why[160];
 
 				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
@@ -340,7 +349,8 @@ static void http_send(struct check *ck)
 						  e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
 					return;
 				}
-				http_fail(ck, "TLS write: %s", http_ssl_error(why, sizeof(why)));
+				http_fail(ck, "TLS write: %s",
+					  http_ssl_error(priv->crypto, why, sizeof(why)));
 				return;
 			}
 		} else {
@@ -369,23 +379,24 @@ static void http_send(struct check *ck)
 static void http_handshake(struct check *ck)
 {
 	struct http_probe *p = ck->probe;
+	const struct http_priv *priv = ck->priv;
 	int r, e;
 	char why[160];
 
-	ERR_clear_error();
-	r = SSL_connect(p->ssl);
+	priv->crypto->ERR_clear_error();
+	r = priv->ssl->SSL_connect(p->ssl);
 	if (r == 1) {
 		p->step = HTTP_SENDING;
 		ck->phase = "sending the request";
 		http_send(ck);
 		return;
 	}
-	e = SSL_get_error(p->ssl, r);
+	e = priv->ssl->SSL_get_error(p->ssl, r);
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 		http_wait(ck, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
 		return;
 	}
-	http_fail(ck, "TLS handshake: %s", http_ssl_error(why, sizeof(why)));
+	http_fail(ck, "TLS handshake: %s", http_ssl_error(priv->crypto, why, sizeof(why)));
 }
 
 static void http_connected(struct check *ck)
@@ -402,15 +413,17 @@ static void http_connected(struct check *ck)
 		return;
 	}
 	ctx = checkers_tls_ctx(ck->engine);
-	p->ssl = ctx ? SSL_new(ctx) : NULL;
-	if (!p->ssl || SSL_set_fd(p->ssl, ck->fd) != 1) {
+	p->ssl = ctx ? priv->ssl->SSL_new(ctx) : NULL;
+	if (!p->ssl || priv->ssl->SSL_set_fd(p->ssl, ck->fd) != 1) {
 		http_fail(ck, "cannot set up TLS");
 		return;
 	}
+	/* SSL_set_tlsext_host_name(), a macro. */
 	if (ck->conf->u.http.enable_sni && u->virtualhost)
-		SSL_set_tlsext_host_name(p->ssl, u->virtualhost);
+		priv->ssl->SSL_ctrl(p->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+				    (void *)u->virtualhost);
 	if (priv->session)
-		SSL_set_session(p->ssl, priv->session);
+		priv->ssl->SSL_set_session(p->ssl, priv->session);
 	p->step = HTTP_HANDSHAKE;
 	ck->phase = "in the TLS handshake";
 	http_handshake(ck);
@@ -458,9 +471,12 @@ static void http_url_begin(struct check *ck)
 	p->body_len = 0;
 	p->need_body = u->has_digest || priv->has_regex[p->url_index];
 	if (u->has_digest) {
+		const struct dlopen_crypto *c = priv->crypto;
+
+		p->crypto = c;
 		if (!p->md)
-			p->md = EVP_MD_CTX_new();
-		if (!p->md || EVP_DigestInit_ex(p->md, EVP_md5(), NULL) != 1) {
+			p->md = c->EVP_MD_CTX_new();
+		if (!p->md || c->EVP_DigestInit_ex(p->md, c->EVP_md5(), NULL) != 1) {
 			http_fail(ck, "cannot compute MD5");
 			return;
 		}
@@ -523,9 +539,31 @@ static void http_fini(struct check *ck)
 	free(priv->has_regex);
 	free(priv->reqs);
 	free(priv->req_lens);
-	SSL_SESSION_free(priv->session);
+	if (priv->session)
+		priv->ssl->SSL_SESSION_free(priv->session);
 	free(priv);
 	ck->priv = NULL;
+}
+
+/* Load what the check needs of OpenSSL now, at configuration time: a
+ * missing library is then said once, with the check's name. */
+static int http_load_openssl(struct check *ck)
+{
+	struct http_priv *priv = ck->priv;
+	bool digest = false;
+	char why[256];
+
+	for (const struct lvs_url *u = ck->conf->u.http.urls; u; u = u->next)
+		digest |= u->has_digest;
+	if (http_is_ssl(ck) && !(priv->ssl = dlopen_ssl(why, sizeof(why)))) {
+		log_err("%s: %s: the check stays down", check_name(ck), why);
+		return -1;
+	}
+	if ((http_is_ssl(ck) || digest) && !(priv->crypto = dlopen_crypto(why, sizeof(why)))) {
+		log_err("%s: digest: %s: the check stays down", check_name(ck), why);
+		return -1;
+	}
+	return 0;
 }
 
 static int http_init(struct check *ck)
@@ -546,6 +584,10 @@ static int http_init(struct check *ck)
 		return -ENOMEM;
 	}
 	priv->n_urls = h->n_urls;
+	if (http_load_openssl(ck) < 0) {
+		http_fini(ck);
+		return -EINVAL;
+	}
 	for (const struct lvs_url *u = h->urls; u && i < h->n_urls; u = u->next, i++) {
 		int r;
 

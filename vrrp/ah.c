@@ -3,13 +3,15 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+#include "lib/dlopen_ssl.h"
 #include "vrrp/ah.h"
 
 #define MAX_PKT (60 + VRRP_AH_LEN + VRRP_HDR_LEN + VRRP_MAX_ADDRS * 4 + VRRP_AUTH_LEN)
+
+int vrrp_ah_available(char *err, size_t len)
+{
+	return dlopen_crypto(err, len) ? 0 : -1;
+}
 
 size_t vrrp_ah_len(const struct vrrp_pkt_params *p)
 {
@@ -33,10 +35,12 @@ static void put32(uint8_t *b, uint32_t v)
 static int icv(const uint8_t *pkt, size_t len, size_t ihl, const char *pass, bool unicast,
 	       uint8_t out[VRRP_AH_ICV_LEN])
 {
+	const struct dlopen_crypto *c = dlopen_crypto(NULL, 0);
 	uint8_t copy[MAX_PKT], key[VRRP_AUTH_LEN] = {0}, md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 
-	if (len > sizeof(copy) || len < ihl + VRRP_AH_LEN)
+	/* No libcrypto: vrrp_ah_available() said why, when configured. */
+	if (!c || len > sizeof(copy) || len < ihl + VRRP_AH_LEN)
 		return -1;
 	memcpy(copy, pkt, len);
 	copy[1] = 0;                   /* TOS */
@@ -47,7 +51,8 @@ static int icv(const uint8_t *pkt, size_t len, size_t ihl, const char *pass, boo
 	memset(copy + ihl + 12, 0, VRRP_AH_ICV_LEN);
 	if (pass)
 		memcpy(key, pass, strnlen(pass, sizeof(key)));
-	if (!HMAC(EVP_md5(), key, sizeof(key), copy, len, md, &mdlen) || mdlen < VRRP_AH_ICV_LEN)
+	if (!c->HMAC(c->EVP_md5(), key, sizeof(key), copy, len, md, &mdlen) ||
+	    mdlen < VRRP_AH_ICV_LEN)
 		return -1;
 	memcpy(out, md, VRRP_AH_ICV_LEN);
 	return 0;
@@ -94,8 +99,9 @@ enum vrrp_pkt_err vrrp_ah_verify(const struct vrrp_advert *a, const char *pass, 
 		return VRRP_PKT_AUTH_MISMATCH;
 	ihl = (size_t)(a->ip_pkt[0] & 0x0f) * 4;
 	h = a->ip_pkt + ihl;
+	/* icv() succeeded: libcrypto is loaded. */
 	if (icv(a->ip_pkt, a->ip_len, ihl, pass, unicast, want) < 0 ||
-	    CRYPTO_memcmp(want, h + 12, sizeof(want)) != 0)
+	    dlopen_crypto(NULL, 0)->CRYPTO_memcmp(want, h + 12, sizeof(want)) != 0)
 		return VRRP_PKT_AUTH_FAILURE;
 	/* keepalived: the SPI must be the source address. */
 	if (memcmp(h + 4, a->ip_pkt + 12, 4) != 0)

@@ -37,6 +37,11 @@ struct vrrp_ah_params {
 	bool unicast;   /* the TTL is then mutable, and left out of the ICV */
 };
 
+/* The ICV is HMAC-MD5 from libcrypto, loaded on first use (lib/dlopen_ssl.h).
+ * Returns 0 once it is loaded, or -1 with @err (@len bytes) saying which
+ * library is missing; until then encoding and verifying fail. */
+int vrrp_ah_available(char *err, size_t len);
+
 /* Bytes vrrp_ah_encode() writes for @p. */
 size_t vrrp_ah_len(const struct vrrp_pkt_params *p);
 

@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "lib/script.h"
 #include "vrrp/addr.h"
+#include "vrrp/ah.h"
 #include "vrrp/block.h"
 #include "vrrp/garp.h"
 #include "vrrp/ifwatch.h"
@@ -136,6 +137,18 @@ struct vrrp_instance *vrrp_instance_by_name(struct vrrp *v, const char *name)
 		if (strcmp(i->conf->name, name) == 0)
 			return i;
 	return NULL;
+}
+
+/* AH needs libcrypto, loaded now if an instance uses it: its absence is
+ * said once per configuration, not at each advert that cannot be sent. */
+static void ah_check(const struct vigil_config *next)
+{
+	char why[256];
+
+	for (const struct vrrp_instance_conf *c = next->vrrp.instances; c; c = c->next)
+		if (c->auth_type == VRRP_AUTH_AH && vrrp_ah_available(why, sizeof(why)) < 0)
+			log_err("(%s) authentication AH: %s: no advert can be sent or accepted",
+				c->name, why);
 }
 
 /* Instances of @next that run already with a compatible configuration,
@@ -431,6 +444,7 @@ int vrrp_apply(struct vrrp *v, const struct vigil_config *prev, const struct vig
 	/* Groups are rebuilt: nobody belongs to an old one any more. */
 	for (struct vrrp_instance *i = v->instances; i; i = i->next)
 		i->sync = NULL;
+	ah_check(next);
 	kept_list = keep_compatible(v, next, &kept, &stopped);
 	/* Before any instance of @next adds a VIP. */
 	block_apply(v, prev, next);

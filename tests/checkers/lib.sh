@@ -123,5 +123,35 @@ count() { grep -c -E -- "$1" "$T/out"; }
 # more_than N PATTERN: more than N lines match (take N before acting).
 more_than() { [ "$(count "$2")" -gt "$1" ]; }
 
+# nginx_conf LOCATIONS: a certificate for rs.test made here ($T/cert.pem,
+# $T/key.pem) and $T/nginx.conf, one nginx process serving the nginx
+# LOCATIONS on $S4:80 and, with TLS, on $S4:443. Skips without openssl.
+nginx_conf() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rs.test \
+		-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1 ||
+		skip_all "openssl cannot make a certificate"
+	cat >"$T/nginx.conf" <<NGINX
+daemon off;
+master_process off; # one process: stopping it stops serving, even after a SIGKILL
+worker_processes 1;
+pid $T/nginx.pid.file;
+error_log $T/nginx.err;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $T/cb; proxy_temp_path $T/px; fastcgi_temp_path $T/fc;
+	uwsgi_temp_path $T/uw; scgi_temp_path $T/sc;
+	default_type text/plain;
+	server {
+		listen $S4:80;
+		listen $S4:443 ssl;
+		ssl_certificate $T/cert.pem;
+		ssl_certificate_key $T/key.pem;
+		$1
+	}
+}
+NGINX
+}
+
 # tcp_listening PORT: something accepts on $S4:PORT.
 tcp_listening() { in_s ss -Hltn "sport = :$1" | grep -q .; }

@@ -12,33 +12,11 @@ require_cmd openssl openssl
 setup_netns
 
 # --- the real server: nginx on $S4 :80 and :443 with a certificate made here.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rs.test \
-	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1 || skip_all "openssl cannot make a certificate"
 printf 'digest body\n' >"$T/digest.txt"
 digest=$(md5sum "$T/digest.txt" | cut -d' ' -f1)
-cat >"$T/nginx.conf" <<NGINX
-daemon off;
-master_process off; # one process: stopping it stops serving, even after a SIGKILL
-worker_processes 1;
-pid $T/nginx.pid.file;
-error_log $T/nginx.err;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/cb; proxy_temp_path $T/px; fastcgi_temp_path $T/fc;
-	uwsgi_temp_path $T/uw; scgi_temp_path $T/sc;
-	default_type text/plain;
-	server {
-		listen $S4:80;
-		listen $S4:443 ssl;
-		ssl_certificate $T/cert.pem;
-		ssl_certificate_key $T/key.pem;
-		location = /health { return 200 "healthy\n"; }
+nginx_conf 'location = /health { return 200 "healthy\n"; }
 		location = /digest { return 200 "digest body\n"; }
-		location = /broken { return 503 "busy\n"; }
-	}
-}
-NGINX
+		location = /broken { return 503 "busy\n"; }'
 start_nginx() {
 	bg_s nginx nginx -c "$T/nginx.conf"
 	wait_until 5 tcp_listening 443
