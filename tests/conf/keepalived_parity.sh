@@ -35,9 +35,19 @@ cleanup() {
 	[ -z "$ns" ] || ip netns del "$ns"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP # so the EXIT trap runs on these too
+
+# A run killed outright (SIGKILL) leaves its namespace: remove those whose
+# test is gone before making ours.
+sweep_stale() {
+	for old in $(ip netns list 2> /dev/null | awk '$1 ~ /^vigil-parity-[0-9]+$/ { print $1 }'); do
+		kill -0 "${old#vigil-parity-}" 2> /dev/null || ip netns del "$old" 2> /dev/null
+	done
+}
 
 if [ "${VIGIL_PARITY_OFFLINE:-0}" != 1 ] && [ "$(id -u)" = 0 ] &&
 	command -v keepalived > /dev/null 2>&1 && command -v ip > /dev/null 2>&1; then
+	sweep_stale
 	ns="vigil-parity-$$"
 	if ip netns add "$ns" 2> /dev/null; then
 		i=0
